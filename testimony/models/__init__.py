@@ -1,0 +1,27 @@
+"""The archive's domain: who saw what, where and when, and what officials claimed.
+
+Split by subject; import from ``testimony.models`` as from one module.
+"""
+
+from .identifiers import Counter
+from .places import Place
+from .statements import Actor, CrossReference, Statement
+from .testimonies import Incident, Testimony
+from .vocabulary import Source, Status, Tag, TagGroup
+from .witnesses import Witness, WitnessIdentity
+
+__all__ = [
+    "Actor",
+    "Counter",
+    "CrossReference",
+    "Incident",
+    "Place",
+    "Source",
+    "Statement",
+    "Status",
+    "Tag",
+    "TagGroup",
+    "Testimony",
+    "Witness",
+    "WitnessIdentity",
+]

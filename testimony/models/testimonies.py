@@ -1,0 +1,233 @@
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .identifiers import Counter
+from .places import Place
+from .vocabulary import PUBLIC_STATUSES, Source, Status, Tag
+from .witnesses import Witness
+
+
+class PartOfDay(models.TextChoices):
+    NIGHT = "night", _("night")
+    MORNING = "morning", _("morning")
+    AFTERNOON = "afternoon", _("afternoon")
+    EVENING = "evening", _("evening")
+
+
+class Incident(models.Model):
+    """A named event that groups testimonies and statements, e.g. "Siege of City Clinical Hospital No. 7"."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    date_start = models.DateField(_("from"))
+    date_end = models.DateField(_("to"))
+    is_date_approximate = models.BooleanField(_("dates are approximate"), default=False)
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents", verbose_name=_("place")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date_start", "name"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_end__gte=models.F("date_start")), name="testimony_incident_dates_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("testimony:incident", args=[self.slug])
+
+    def clean(self):
+        if self.date_start and self.date_end and self.date_end < self.date_start:
+            raise ValidationError({"date_end": _("The end date cannot be before the start date.")})
+
+
+class TestimonyQuerySet(models.QuerySet):
+    def public(self):
+        """What anyone may read: published and retracted testimonies. Every public page starts here."""
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def in_place(self, place: Place):
+        """Testimonies at the place or anywhere beneath it."""
+        return self.filter(place__in=Place.objects.subtree(place).values("pk"))
+
+    def overlapping(self, date_from: datetime.date | None = None, date_to: datetime.date | None = None):
+        """Testimonies whose date range overlaps [date_from, date_to]; either end may be open."""
+        qs = self
+        if date_to is not None:
+            qs = qs.filter(date_start__lte=date_to)
+        if date_from is not None:
+            qs = qs.filter(date_end__gte=date_from)
+        return qs
+
+    def covering(self, day: datetime.date):
+        """Testimonies whose date range includes the day."""
+        return self.overlapping(day, day)
+
+    def for_list(self):
+        """Loading plan for result lists: 2 queries whatever the page size (rows, then their tags)."""
+        return self.select_related("place", "witness", "source").prefetch_related("tags")
+
+    def for_detail(self):
+        """Loading plan for one testimony page: the row with its joins, then tags with groups, then incidents."""
+        return self.select_related("place", "witness", "source").prefetch_related(
+            models.Prefetch("tags", queryset=Tag.objects.select_related("group")),
+            "incidents",
+        )
+
+
+class Testimony(models.Model):
+    """One witness's account, verbatim, with when and where it happened and where it was published."""
+
+    IDENTIFIER_PREFIX = "T"
+
+    number = models.PositiveIntegerField(_("number"), unique=True, editable=False)
+    identifier = models.CharField(
+        _("identifier"), max_length=20, unique=True, editable=False, help_text=_("Citable and never reused.")
+    )
+    title = models.CharField(_("title"), max_length=200, help_text=_("One line that says what the witness saw."))
+    body = models.TextField(_("account"), help_text=_("Verbatim, in the original language."))
+    language = models.CharField(_("language"), max_length=12, default="en", help_text=_("BCP 47 code: en, ru, kk."))
+    translation = models.TextField(_("English translation"), blank=True)
+    witness = models.ForeignKey(
+        Witness, on_delete=models.PROTECT, related_name="testimonies", verbose_name=_("witness")
+    )
+
+    date_start = models.DateField(_("from"), help_text=_("The day, or the first day of a range."))
+    date_end = models.DateField(_("to"), help_text=_("The same day for a single day, or the last day of a range."))
+    part_of_day = models.CharField(_("part of day"), max_length=10, choices=PartOfDay.choices, blank=True)
+    is_date_approximate = models.BooleanField(_("date is approximate"), default=False)
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="testimonies",
+        verbose_name=_("place"),
+        help_text=_("Leave empty when the account does not say where."),
+    )
+
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="testimonies", verbose_name=_("source")
+    )
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    source_published = models.DateField(_("source published on"), null=True, blank=True)
+    collected_on = models.DateField(_("collected on"), null=True, blank=True)
+
+    tags = models.ManyToManyField(Tag, blank=True, related_name="testimonies", verbose_name=_("credibility tags"))
+    incidents = models.ManyToManyField(
+        Incident, blank=True, related_name="testimonies", verbose_name=_("incidents")
+    )
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    retraction_note = models.TextField(
+        _("retraction note"), blank=True, help_text=_("Public. Required when the testimony is retracted.")
+    )
+    editor_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never public."))
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    # Optimistic locking: a save must carry the version it was read at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # PostgreSQL full-text vector, kept current by testimony.search; unused on SQLite (FTS5 has its own table).
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["search_vector"], m2m_fields=[tags, incidents])
+    objects = TestimonyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date_start", "number"]
+        verbose_name = _("testimony")
+        verbose_name_plural = _("testimonies")
+        permissions = [
+            ("submit_testimony", "Can submit testimonies for review"),
+            ("publish_testimony", "Can publish, send back and retract testimonies"),
+            ("import_testimonies", "Can import batches of testimonies"),
+        ]
+        indexes = [
+            # The list page and the day page: public rows whose date range overlaps a window, in date order.
+            models.Index(fields=["status", "date_start", "date_end"], name="testimony_status_dates"),
+            # The feed and "latest": public rows by first publication.
+            models.Index(fields=["status", "published_at"], name="testimony_status_published"),
+            # Place subtree filters join on place_id; status first keeps it to public rows.
+            models.Index(fields=["status", "place"], name="testimony_status_place"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_end__gte=models.F("date_start")), name="testimony_testimony_dates_in_order"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.RETRACTED) | ~Q(retraction_note=""),
+                name="testimony_testimony_retraction_has_note",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.identifier} {self.title}" if self.identifier else self.title
+
+    def get_absolute_url(self):
+        return reverse("testimony:detail", args=[self.identifier])
+
+    @property
+    def is_public(self):
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_retracted(self):
+        return self.status == Status.RETRACTED
+
+    @property
+    def is_single_day(self):
+        return self.date_start == self.date_end
+
+    def clean(self):
+        errors = {}
+        if self.date_start and self.date_end and self.date_end < self.date_start:
+            errors["date_end"] = _("The end date cannot be before the start date.")
+        if self.status == Status.RETRACTED and not self.retraction_note.strip():
+            errors["retraction_note"] = _("Say publicly why the testimony is retracted.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.date_start and not self.date_end:
+            self.date_end = self.date_start
+        if self.number is None:
+            floor = Testimony.objects.aggregate(m=models.Max("number"))["m"] or 0
+            self.number = Counter.allocate("testimony", floor=floor)
+        if not self.identifier:
+            self.identifier = self.format_identifier(self.number)
+        if self.status in PUBLIC_STATUSES and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def format_identifier(cls, number: int) -> str:
+        return f"{cls.IDENTIFIER_PREFIX}-{number:04d}"
