@@ -31,7 +31,9 @@ def contributor(db):
 def confidential_editor(db):
     """An editor who was also granted, by hand, the permission to read witness identities."""
     return factories.make_user(
-        "trusted", groups=["Editor"], perms=["testimony.view_witnessidentity", "testimony.change_witnessidentity"]
+        "trusted",
+        groups=["Editor"],
+        perms=["testimony.view_witnessidentity", "testimony.change_witnessidentity"],
     )
 
 

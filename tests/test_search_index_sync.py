@@ -12,7 +12,8 @@ def _indexed_ids(word):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT id FROM testimony_testimony WHERE search_vector @@ plainto_tsquery('english', %s)", [word]
+                "SELECT id FROM testimony_testimony WHERE search_vector @@ plainto_tsquery('english', %s)",
+                [word],
             )
         else:
             cursor.execute("SELECT rowid FROM testimony_search WHERE testimony_search MATCH %s", [f'"{word}"'])

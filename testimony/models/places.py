@@ -29,12 +29,20 @@ class Place(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     other_names = models.CharField(
-        _("other names"), max_length=300, blank=True, help_text=_("Spellings in other languages, comma-separated.")
+        _("other names"),
+        max_length=300,
+        blank=True,
+        help_text=_("Spellings in other languages, comma-separated."),
     )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     path = models.CharField(max_length=255, editable=False, db_index=False)
     depth = models.PositiveSmallIntegerField(editable=False, default=0)

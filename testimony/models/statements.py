@@ -68,12 +68,15 @@ class Statement(models.Model):
     quote = models.TextField(_("quote"), blank=True, help_text=_("Verbatim, in the original language."))
     language = models.CharField(_("language"), max_length=12, default="en")
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="statements", verbose_name=_("source")
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name=_("source"),
     )
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
-    incidents = models.ManyToManyField(
-        Incident, blank=True, related_name="statements", verbose_name=_("incidents")
-    )
+    incidents = models.ManyToManyField(Incident, blank=True, related_name="statements", verbose_name=_("incidents"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     retraction_note = models.TextField(_("retraction note"), blank=True)
     editor_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never public."))
@@ -81,10 +84,20 @@ class Statement(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -143,7 +156,10 @@ class CrossReference(models.Model):
         CONTEXT = "context", _("adds context to")
 
     testimony = models.ForeignKey(
-        Testimony, on_delete=models.CASCADE, related_name="cross_references", verbose_name=_("testimony")
+        Testimony,
+        on_delete=models.CASCADE,
+        related_name="cross_references",
+        verbose_name=_("testimony"),
     )
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     statement = models.ForeignKey(
@@ -165,7 +181,12 @@ class CrossReference(models.Model):
     note = models.TextField(_("note"), help_text=_("Public: why the editor links the two."))
     created = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
 
     history = HistoricalRecords()
@@ -186,7 +207,8 @@ class CrossReference(models.Model):
                 name="testimony_xref_exactly_one_target",
             ),
             models.CheckConstraint(
-                condition=~Q(testimony=models.F("other_testimony")), name="testimony_xref_not_to_itself"
+                condition=~Q(testimony=models.F("other_testimony")),
+                name="testimony_xref_not_to_itself",
             ),
             models.UniqueConstraint(
                 fields=["testimony", "statement", "relation"],

@@ -32,7 +32,12 @@ class Incident(models.Model):
     date_end = models.DateField(_("to"))
     is_date_approximate = models.BooleanField(_("dates are approximate"), default=False)
     place = models.ForeignKey(
-        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents", verbose_name=_("place")
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("place"),
     )
     description = models.TextField(_("description"), blank=True)
 
@@ -44,7 +49,8 @@ class Incident(models.Model):
         verbose_name_plural = _("incidents")
         constraints = [
             models.CheckConstraint(
-                condition=Q(date_end__gte=models.F("date_start")), name="testimony_incident_dates_in_order"
+                condition=Q(date_end__gte=models.F("date_start")),
+                name="testimony_incident_dates_in_order",
             ),
         ]
 
@@ -103,7 +109,11 @@ class Testimony(models.Model):
 
     number = models.PositiveIntegerField(_("number"), unique=True, editable=False)
     identifier = models.CharField(
-        _("identifier"), max_length=20, unique=True, editable=False, help_text=_("Citable and never reused.")
+        _("identifier"),
+        max_length=20,
+        unique=True,
+        editable=False,
+        help_text=_("Citable and never reused."),
     )
     title = models.CharField(_("title"), max_length=200, help_text=_("One line that says what the witness saw."))
     body = models.TextField(_("account"), help_text=_("Verbatim, in the original language."))
@@ -128,20 +138,25 @@ class Testimony(models.Model):
     )
 
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="testimonies", verbose_name=_("source")
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="testimonies",
+        verbose_name=_("source"),
     )
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     source_published = models.DateField(_("source published on"), null=True, blank=True)
     collected_on = models.DateField(_("collected on"), null=True, blank=True)
 
     tags = models.ManyToManyField(Tag, blank=True, related_name="testimonies", verbose_name=_("credibility tags"))
-    incidents = models.ManyToManyField(
-        Incident, blank=True, related_name="testimonies", verbose_name=_("incidents")
-    )
+    incidents = models.ManyToManyField(Incident, blank=True, related_name="testimonies", verbose_name=_("incidents"))
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     retraction_note = models.TextField(
-        _("retraction note"), blank=True, help_text=_("Public. Required when the testimony is retracted.")
+        _("retraction note"),
+        blank=True,
+        help_text=_("Public. Required when the testimony is retracted."),
     )
     editor_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never public."))
     published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
@@ -149,10 +164,20 @@ class Testimony(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     # Optimistic locking: a save must carry the version it was read at.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -181,7 +206,8 @@ class Testimony(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(date_end__gte=models.F("date_start")), name="testimony_testimony_dates_in_order"
+                condition=Q(date_end__gte=models.F("date_start")),
+                name="testimony_testimony_dates_in_order",
             ),
             models.CheckConstraint(
                 condition=~Q(status=Status.RETRACTED) | ~Q(retraction_note=""),
