@@ -49,6 +49,11 @@ def vocabulary_saved(sender, instance, created, raw=False, **kwargs):
 
 @receiver(post_save, sender=Place)
 def place_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        # loaddata skips Place.save(): derive the materialized path here (fixtures list parents first).
+        instance.path = instance.derive_path()
+        instance.depth = instance.path.count("/") - 2
+        Place.objects.filter(pk=instance.pk).update(path=instance.path, depth=instance.depth)
     if created:
         return
     _reindex_later(Testimony.objects.in_place(instance).values_list("pk", flat=True))

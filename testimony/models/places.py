@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .vocabulary import SlugManager, SlugNaturalKey
+
 
 class PlaceQuerySet(models.QuerySet):
     def subtree(self, place: "Place"):
@@ -13,7 +15,7 @@ class PlaceQuerySet(models.QuerySet):
         return self.filter(path__startswith=place.path)
 
 
-class Place(models.Model):
+class Place(SlugNaturalKey, models.Model):
     """A node of the gazetteer: country › region or city › district › site.
 
     ``path`` holds the ids from the root down ("/1/4/17/") so that "this place and everything beneath it" is one
@@ -50,7 +52,7 @@ class Place(models.Model):
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["path", "depth"])
-    objects = PlaceQuerySet.as_manager()
+    objects = SlugManager.from_queryset(PlaceQuerySet)()
 
     class Meta:
         ordering = ["path"]
@@ -84,6 +86,10 @@ class Place(models.Model):
                 if ancestor.pk == self.pk:
                     raise ValidationError({"parent": _("A place cannot be inside itself.")})
                 ancestor = ancestor.parent
+
+    def derive_path(self):
+        parent_path = Place.objects.filter(pk=self.parent_id).values_list("path", flat=True).first() or "/"
+        return f"{parent_path}{self.pk}/"
 
     def save(self, *args, **kwargs):
         with transaction.atomic():

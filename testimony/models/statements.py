@@ -11,10 +11,10 @@ from simple_history.models import HistoricalRecords
 
 from .identifiers import Counter
 from .testimonies import Incident, Testimony
-from .vocabulary import PUBLIC_STATUSES, Source, Status
+from .vocabulary import PUBLIC_STATUSES, SlugManager, SlugNaturalKey, Source, Status
 
 
-class Actor(models.Model):
+class Actor(SlugNaturalKey, models.Model):
     """Who makes official claims: a person with their office, a government body, a media outlet, an NGO."""
 
     class Kind(models.TextChoices):
@@ -32,6 +32,7 @@ class Actor(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     history = HistoricalRecords()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["name"]
@@ -52,6 +53,9 @@ class StatementQuerySet(models.QuerySet):
 
     def for_list(self):
         return self.select_related("actor", "source")
+
+    def get_by_natural_key(self, identifier):
+        return self.get(identifier=identifier)
 
 
 class Statement(models.Model):
@@ -120,6 +124,9 @@ class Statement(models.Model):
 
     def __str__(self):
         return f"{self.identifier} {self.claim}" if self.identifier else self.claim
+
+    def natural_key(self):
+        return (self.identifier,)
 
     def get_absolute_url(self):
         return reverse("testimony:statement", args=[self.identifier])

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from .identifiers import Counter
 from .places import Place
-from .vocabulary import PUBLIC_STATUSES, Source, Status, Tag
+from .vocabulary import PUBLIC_STATUSES, SlugManager, SlugNaturalKey, Source, Status, Tag
 from .witnesses import Witness
 
 
@@ -23,7 +23,7 @@ class PartOfDay(models.TextChoices):
     EVENING = "evening", _("evening")
 
 
-class Incident(models.Model):
+class Incident(SlugNaturalKey, models.Model):
     """A named event that groups testimonies and statements, e.g. "Siege of City Clinical Hospital No. 7"."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -42,6 +42,7 @@ class Incident(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     history = HistoricalRecords()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["date_start", "name"]
@@ -93,6 +94,9 @@ class TestimonyQuerySet(models.QuerySet):
     def for_list(self):
         """Loading plan for result lists: 2 queries whatever the page size (rows, then their tags)."""
         return self.select_related("place", "witness", "source").prefetch_related("tags")
+
+    def get_by_natural_key(self, identifier):
+        return self.get(identifier=identifier)
 
     def for_detail(self):
         """Loading plan for one testimony page: the row with its joins, then tags with groups, then incidents."""
@@ -217,6 +221,9 @@ class Testimony(models.Model):
 
     def __str__(self):
         return f"{self.identifier} {self.title}" if self.identifier else self.title
+
+    def natural_key(self):
+        return (self.identifier,)
 
     def get_absolute_url(self):
         return reverse("testimony:detail", args=[self.identifier])

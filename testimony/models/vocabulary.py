@@ -16,7 +16,19 @@ class Status(models.TextChoices):
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
 
 
-class TagGroup(models.Model):
+class SlugManager(models.Manager):
+    """Fixtures and dumps refer to vocabulary rows by slug (natural keys), not by database id."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SlugNaturalKey:
+    def natural_key(self):
+        return (self.slug,)
+
+
+class TagGroup(SlugNaturalKey, models.Model):
     """A family of credibility grades, e.g. proximity, corroboration, supporting evidence."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -25,6 +37,7 @@ class TagGroup(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     history = HistoricalRecords()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -35,7 +48,7 @@ class TagGroup(models.Model):
         return self.name
 
 
-class Tag(models.Model):
+class Tag(SlugNaturalKey, models.Model):
     """A credibility grade with a public definition, e.g. "first-hand" in the group "proximity"."""
 
     group = models.ForeignKey(TagGroup, on_delete=models.PROTECT, related_name="tags", verbose_name=_("group"))
@@ -45,6 +58,7 @@ class Tag(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     history = HistoricalRecords()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["group__position", "position", "name"]
@@ -61,7 +75,7 @@ class Tag(models.Model):
         return reverse("testimony:list") + f"?tag={self.slug}"
 
 
-class Source(models.Model):
+class Source(SlugNaturalKey, models.Model):
     """Where a testimony or a statement was published or collected: a publication, an organisation, an interview."""
 
     class Kind(models.TextChoices):
@@ -81,6 +95,7 @@ class Source(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     history = HistoricalRecords()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["name"]
