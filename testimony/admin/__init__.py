@@ -1,0 +1,1 @@
+"""The editors' admin, one module per family of models."""
