@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "testimony.routing.ReplicaMiddleware",
+    "testimony.caching.PublicCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -120,6 +123,19 @@ if DATABASES["default"]["ENGINE"] not in (
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # FTS5 writes and reads happen beside ordinary ones; WAL lets readers run during a write.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+
+# Optional read replica for public read-only traffic (see testimony/routing.py).
+if os.getenv("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=envint("DATABASE_CONN_MAX_AGE", "0")
+    )
+    # Tests run against one database: the replica mirrors it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+READ_REPLICA = "replica" if "replica" in DATABASES else ""
+DATABASE_ROUTERS = ["testimony.routing.ReplicaRouter"]
+
+# Seconds a CDN or browser may keep an anonymous reader's page (0 disables); editors' pages are never cached.
+PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", "0" if DEBUG else "60")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
