@@ -1,24 +1,246 @@
 """Full-text search over testimonies: the only module that knows which database engine is underneath.
 
-PostgreSQL: a stored, weighted ``tsvector`` (title A; tags, places, witness and source B; account and translation C)
-in ``Testimony.search_vector`` with a GIN index.
-SQLite: an FTS5 table ``testimony_search`` (porter stemming) whose rowid is the testimony's id.
+One entry point, :func:`search`: a Testimony queryset and the reader's text go in; the same queryset comes out,
+narrowed to the matches, annotated with ``search_rank`` (higher is better) and ``search_snippet`` (an excerpt of the
+account and its translation with each match between :data:`HIGHLIGHT_START` and :data:`HIGHLIGHT_STOP`), ordered by
+rank. Templates turn the snippet into HTML with ``{% load search_tags %}{{ row.search_snippet|highlight }}``.
 
-Both are kept current from one place, :func:`reindex`, called by ``testimony.signals`` after a save commits and by
-bulk loaders after they write.
+The reader's text is parsed here, once, for both engines (:func:`parse`): every word must match, ``"quoted words"``
+match as a phrase, ``-word`` and ``-"a phrase"`` exclude. Each engine then receives every term quoted, so its own
+syntax (FTS5's ``NEAR``, ``*``, ``^``, column filters; websearch's ``or``) never leaks through and a stray quote or
+bracket cannot make the query fail.
+
+PostgreSQL: a stored, weighted ``tsvector`` in ``Testimony.search_vector`` (title A; tags, places with every place
+above them, witness descriptor and source B; account and translation C) with the GIN index
+``testimony_search_vector_gin``, queried with ``websearch_to_tsquery``, ranked with ``ts_rank`` and excerpted with
+``ts_headline``, all through one text search configuration, :data:`PG_CONFIG` (see :func:`_pg_install`).
+
+SQLite: an FTS5 table ``testimony_search`` (porter stemming, diacritics folded) whose rowid is the testimony's id,
+ranked with ``bm25()`` and excerpted with ``snippet()``.
+
+Both are kept current from one place, :func:`reindex`, called by ``testimony.signals`` after a save commits, by the
+``rebuild_search_index`` command, and by bulk loaders after they write.
 """
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, FloatField, TextField, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 FTS_TABLE = "testimony_search"
+PG_CONFIG = "testimony_search"
+PG_INDEX = "testimony_search_vector_gin"
 
-# Text configurations by language code. Anything else is indexed with 'simple' (no stemming, no stop words).
-PG_CONFIGS = {"en": "english", "ru": "russian"}
+MAX_QUERY_LENGTH = 200  # characters
 
-# The weighted "context" of a testimony: its tags, its place and every place above it, its witness and its source.
-# Written once in SQL both engines understand; ``{agg}`` is string_agg/group_concat.
+# Sentinels around each matched word in ``search_snippet``: private-use code points that no account contains and
+# that survive HTML escaping untouched, so the ``highlight`` filter can escape first and mark up second.
+HIGHLIGHT_START = "\ue000"
+HIGHLIGHT_STOP = "\ue001"
+ELLIPSIS = "…"
+
+# ts_rank weights for D, C, B, A: a title match counts five times a match in the account.
+PG_RANK_WEIGHTS = [0.05, 0.2, 0.5, 1.0]
+# bm25() weights for the FTS5 columns title, context, body: the same order of preference.
+FTS_RANK_WEIGHTS = (10.0, 4.0, 1.0)
+SNIPPET_WORDS = 32
+REINDEX_CHUNK = 1000  # testimonies per indexing statement
+
+# Words too common to search for: PostgreSQL's English and Russian stop lists (Snowball's, shipped in
+# tsearch_data/english.stop and russian.stop), which PostgreSQL drops from every query. Dropping them here too, on
+# both engines, keeps "men in balaclavas" meaning the same on SQLite (which has no stop words) as on PostgreSQL, and
+# lets a query made only of them say so instead of silently finding nothing.
+STOP_WORDS = frozenset(
+    """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself it
+    its itself they them their theirs themselves what which who whom this that these those am is are was were be been
+    being have has had having do does did doing a an the and but if or because as until while of at by for with about
+    against between into through during before after above below to from up down in out on off over under again
+    further then once here there when where why how all any both each few more most other some such no nor not only
+    own same so than too very s t can will just don should now
+    и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было вот от меня еще
+    нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас нибудь опять уж вам ведь там потом
+    себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под
+    будет ж тогда кто этот того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда
+    зачем всех никогда можно при наконец два об другой хоть после над больше тот через эти нас про всего них какая
+    много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно
+    всю между
+    """.split()
+)
+
+# A term: an optional "-", then a quoted phrase (an unclosed quote runs to the end) or a run of anything but spaces
+# and quotes.
+_TERM = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"]+))')
+_WORD = re.compile(r"[^\W_]+")  # what both engines' tokenizers treat as a word: letters and digits
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ue000\ue001]")
+
+
+class SearchQueryError(ValueError):
+    """The reader's text cannot be searched for. ``str(error)`` is fit to show next to the search box."""
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What the reader asked for: terms (words or phrases) that must all match, and terms that must not."""
+
+    required: tuple[str, ...]
+    excluded: tuple[str, ...]
+
+    def as_websearch(self) -> str:
+        """The query in ``websearch_to_tsquery`` syntax, every term quoted so nothing in it acts as an operator."""
+        return " ".join([f'"{term}"' for term in self.required] + [f'-"{term}"' for term in self.excluded])
+
+    def as_fts5(self) -> str:
+        """The query as an FTS5 expression, every term a quoted string so nothing in it acts as syntax."""
+        expression = " AND ".join(_fts5_string(term) for term in self.required)
+        if self.excluded:
+            expression = f"({expression}) NOT ({' OR '.join(_fts5_string(term) for term in self.excluded)})"
+        return expression
+
+
+def _fts5_string(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _is_stop_word(word: str) -> bool:
+    return word.lower().replace("ё", "е") in STOP_WORDS
+
+
+def clean_query(text: str) -> str:
+    """The reader's text, stripped and with control characters removed, or :class:`SearchQueryError`."""
+    cleaned = _normalize(text)
+    parse(cleaned)
+    return cleaned
+
+
+def _normalize(text: str) -> str:
+    cleaned = " ".join(_CONTROL.sub(" ", text or "").split())
+    if len(cleaned) > MAX_QUERY_LENGTH:
+        raise SearchQueryError(
+            _("Search for at most %(limit)d characters; this search has %(length)d.")
+            % {"limit": MAX_QUERY_LENGTH, "length": len(cleaned)}
+        )
+    return cleaned
+
+
+def parse(text: str) -> ParsedQuery:
+    """Split the reader's text into required and excluded terms, or raise :class:`SearchQueryError`."""
+    text = _normalize(text)
+    required, excluded, common = [], [], []
+    for match in _TERM.finditer(text):
+        minus, phrase, word = match.groups()
+        term = " ".join((phrase if phrase is not None else word).split())
+        words = _WORD.findall(term)
+        if not words:
+            continue  # punctuation only: neither engine would find a word in it
+        if all(_is_stop_word(w) for w in words):
+            common.append(term)
+            continue
+        if _is_stop_word(words[0]) or _is_stop_word(words[-1]):
+            # PostgreSQL drops a phrase's leading and trailing stop words ("the barricades" finds "barricades");
+            # FTS5 would insist on them. Drop them here so both engines read the phrase the same way.
+            while _is_stop_word(words[0]):
+                words.pop(0)
+            while _is_stop_word(words[-1]):
+                words.pop()
+            term = " ".join(words)
+        target = excluded if minus else required
+        if term not in target:
+            target.append(term)
+    if not required:
+        if excluded:
+            raise SearchQueryError(
+                _("Say what to search for as well as what to leave out: words starting with “-” are excluded.")
+            )
+        if common:
+            raise SearchQueryError(
+                ngettext(
+                    "“%(words)s” is too common to search for. Add a more specific word.",
+                    "“%(words)s” are too common to search for. Add a more specific word.",
+                    len(common),
+                )
+                % {"words": "”, “".join(common)}
+            )
+        raise SearchQueryError(_("Type a word or a phrase to search for."))
+    return ParsedQuery(tuple(required), tuple(excluded))
+
+
+def search(queryset, text: str):
+    """Narrow a Testimony queryset to the rows matching the reader's text, best first.
+
+    Adds ``search_rank`` (a float, higher is better) and ``search_snippet`` (see the module docstring) and orders by
+    ``-search_rank``, then ``number``. The result stays an ordinary queryset: it can be counted, sliced, re-ordered
+    (e.g. by date) and grouped. Snippets cost nothing in ``count()`` and ``values(...).annotate(...)`` queries, where
+    Django leaves unused annotations out; a grouped query must drop the rank ordering first with ``order_by()``.
+    Raises :class:`SearchQueryError` for text with nothing to search for or over :data:`MAX_QUERY_LENGTH`.
+    """
+    parsed = parse(text)
+    if _is_postgres():
+        return _search_postgres(queryset, parsed)
+    return _search_sqlite(queryset, parsed)
+
+
+def _search_postgres(queryset, parsed: ParsedQuery):
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+
+    parsed = ParsedQuery(
+        tuple(_PG_SPLIT.sub(" ", term) for term in parsed.required),
+        tuple(_PG_SPLIT.sub(" ", term) for term in parsed.excluded),
+    )
+    query = SearchQuery(parsed.as_websearch(), config=PG_CONFIG, search_type="websearch")
+    return (
+        queryset.filter(search_vector=query)  # search_vector @@ query: served by the GIN index
+        .annotate(
+            search_rank=SearchRank(F("search_vector"), query, weights=PG_RANK_WEIGHTS),
+            # ts_headline re-parses the text, so PostgreSQL evaluates it after the sort and the LIMIT: only for the
+            # rows of the page that is fetched.
+            search_snippet=SearchHeadline(
+                Concat("body", Value("\n"), "translation", output_field=TextField()),
+                query,
+                config=PG_CONFIG,
+                start_sel=HIGHLIGHT_START,
+                stop_sel=HIGHLIGHT_STOP,
+                max_words=SNIPPET_WORDS,
+                min_words=SNIPPET_WORDS // 2,
+                max_fragments=2,
+                fragment_delimiter=f" {ELLIPSIS} ",
+            ),
+        )
+        .order_by("-search_rank", "number")
+    )
+
+
+def _search_sqlite(queryset, parsed: ParsedQuery):
+    # Join the FTS5 table once (rowid = testimony id) rather than probing it from a correlated subquery: bm25()
+    # needs corpus statistics that FTS5 computes once per scan, and snippet() only works inside that scan.
+    # extra(tables=...) is Django's one way to put a virtual table in FROM; the join condition is written against
+    # ``pk`` so it survives Django relabelling the testimony table when the queryset is used as a subquery.
+    return (
+        queryset.extra(tables=[FTS_TABLE], where=[f"{FTS_TABLE} MATCH %s"], params=[parsed.as_fts5()])
+        .filter(pk=RawSQL(f"{FTS_TABLE}.rowid", ()))
+        .annotate(
+            # bm25() is lower for better matches; negate it so that, as on PostgreSQL, higher is better.
+            search_rank=RawSQL(f"-bm25({FTS_TABLE}, %s, %s, %s)", FTS_RANK_WEIGHTS, output_field=FloatField()),
+            search_snippet=RawSQL(
+                f"snippet({FTS_TABLE}, 2, %s, %s, %s, %s)",
+                (HIGHLIGHT_START, HIGHLIGHT_STOP, ELLIPSIS, SNIPPET_WORDS),
+                output_field=TextField(),
+            ),
+        )
+        .order_by("-search_rank", "number")
+    )
+
+
+# --- Keeping the index ----------------------------------------------------------------------------------------------
+
+# The weighted "context" of a testimony: its tags, its place and every place above it (with their other names), its
+# witness and its source. Written once in SQL both engines understand; ``{agg}`` is string_agg/group_concat.
 _CONTEXT_SQL = """
     coalesce((SELECT {agg} FROM testimony_testimony_tags tt
               JOIN testimony_tag tag ON tag.id = tt.tag_id
@@ -34,44 +256,101 @@ _CONTEXT_SQL = """
 """
 
 
+# PostgreSQL's parser reads "Vlast.kz" as one host name, "a@b.kz" as one address and "orda.kz/news" as one path,
+# where FTS5 sees separate words. Those characters become spaces in the indexed text and in the query terms alike,
+# so "vlast" finds the source "Vlast.kz" on PostgreSQL as on SQLite, and "Vlast.kz" still finds it as a phrase.
+# A "/" right after "<" stays: it closes an HTML tag, which the parser skips.
+_PG_SPLIT_SQL = "'[.@:]|(?<!<)/'"
+_PG_SPLIT = re.compile(r"[.@:/]")
+
+
+def _pg_text(sql: str) -> str:
+    return f"regexp_replace({sql}, {_PG_SPLIT_SQL}, ' ', 'g')"
+
+
 def _is_postgres(conn=None) -> bool:
     return (conn or connection).vendor == "postgresql"
 
 
 def install(schema_editor) -> None:
     """Create the engine's search structures (called by migration 0002)."""
-    conn = schema_editor.connection
-    if _is_postgres(conn):
-        schema_editor.execute(
-            "CREATE INDEX testimony_search_vector_gin ON testimony_testimony USING gin (search_vector)"
-        )
-    elif conn.vendor == "sqlite":
-        schema_editor.execute(
-            f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
-            "title, context, body, tokenize = 'porter unicode61 remove_diacritics 2')"
-        )
+    _install(schema_editor.connection)
 
 
 def uninstall(schema_editor) -> None:
     conn = schema_editor.connection
     if _is_postgres(conn):
-        schema_editor.execute("DROP INDEX IF EXISTS testimony_search_vector_gin")
+        schema_editor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
+        schema_editor.execute(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {PG_CONFIG}")
     elif conn.vendor == "sqlite":
         schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
 
 
-def _pg_body_config() -> str:
-    cases = " ".join(f"WHEN t.language LIKE '{code}%%' THEN '{cfg}'" for code, cfg in PG_CONFIGS.items())
-    return f"(CASE {cases} ELSE 'simple' END)::regconfig"
+def ensure_installed() -> None:
+    """Create whatever search structures are missing, e.g. on a database migrated before they changed."""
+    _install(connection)
+
+
+def _install(conn) -> None:
+    """Create what is missing; safe to run again."""
+    with conn.cursor() as cursor:
+        if _is_postgres(conn):
+            _pg_install(conn, cursor)
+        elif conn.vendor == "sqlite":
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+                "title, context, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+            )
+
+
+def _pg_install(conn, cursor) -> None:
+    """One text search configuration for every field and every query, a copy of PostgreSQL's ``russian``.
+
+    Why one configuration and not one per language: PostgreSQL's ``russian`` configuration already stems both of the
+    archive's main languages. It sends Cyrillic words to the Russian Snowball stemmer and all-ASCII words to the
+    English one (with the English stop words), so "protesters" and "protest" meet as 'protest' and "протестующих" and
+    "протестующие" as 'протест'. Indexing and querying everything with it means a query never has to guess which
+    configuration indexed a field: a Russian account, its English translation, an English title and a place's
+    Cyrillic other name ("Алматы") are all found by the same tsquery, even when one query mixes the languages.
+    (The alternative, OR-ing an English and a Russian tsquery, fails for mixed queries such as "Алматы задержание"
+    unless every single word is OR-ed separately.) Other languages are stemmed as if Russian or English, the same way
+    on both sides, so exact words are always found.
+
+    Ours adds ``unaccent`` before the stemmer for non-ASCII words, so "Zhanaözen" finds "Zhanaozen" and "чёрной"
+    finds "черной", as FTS5's ``remove_diacritics`` does on SQLite. Without the extension it stays plain ``russian``.
+    """
+    cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s AND pg_ts_config_is_visible(oid)", [PG_CONFIG])
+    if cursor.fetchone() is None:
+        cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION {PG_CONFIG} (COPY = pg_catalog.russian)")
+        try:
+            with transaction.atomic(using=conn.alias):
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+                cursor.execute(
+                    f"ALTER TEXT SEARCH CONFIGURATION {PG_CONFIG} "
+                    "ALTER MAPPING FOR word, hword, hword_part WITH unaccent, russian_stem"
+                )
+        except DatabaseError:
+            pass  # unaccent is not available on this server: accents then count, as in plain 'russian'
+    cursor.execute("SELECT to_regclass(%s)", [PG_INDEX])
+    if cursor.fetchone()[0] is None:
+        cursor.execute(f"CREATE INDEX {PG_INDEX} ON testimony_testimony USING gin (search_vector)")
 
 
 def reindex(ids: Iterable[int] | None = None) -> None:
-    """Bring the index up to date for the given testimonies (all of them when ``ids`` is None)."""
-    if ids is not None:
-        ids = list(ids)
-        if not ids:
-            return
-    with connection.cursor() as cursor:
+    """Bring the index up to date for the given testimonies (all of them when ``ids`` is None).
+
+    Ids are taken :data:`REINDEX_CHUNK` at a time, each chunk in one statement (SQLite caps the parameters of one).
+    """
+    if ids is None:
+        _reindex(None)
+        return
+    ids = list(ids)
+    for start in range(0, len(ids), REINDEX_CHUNK):
+        _reindex(ids[start : start + REINDEX_CHUNK])
+
+
+def _reindex(ids: list[int] | None) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
         if _is_postgres():
             context = _CONTEXT_SQL.format(
                 agg="string_agg(tag.name, ' ')",
@@ -81,10 +360,9 @@ def reindex(ids: Iterable[int] | None = None) -> None:
             cursor.execute(
                 f"""
                 UPDATE testimony_testimony t SET search_vector =
-                    setweight(to_tsvector('english', t.title), 'A')
-                    || setweight(to_tsvector('english', {context}), 'B')
-                    || setweight(to_tsvector({_pg_body_config()}, t.body), 'C')
-                    || setweight(to_tsvector('english', t.translation), 'C')
+                    setweight(to_tsvector('{PG_CONFIG}', {_pg_text("t.title")}), 'A')
+                    || setweight(to_tsvector('{PG_CONFIG}', {_pg_text(context)}), 'B')
+                    || setweight(to_tsvector('{PG_CONFIG}', {_pg_text("t.body || ' ' || t.translation")}), 'C')
                 {where}
                 """,
                 [ids] if ids is not None else [],
@@ -114,7 +392,36 @@ def reindex(ids: Iterable[int] | None = None) -> None:
 def unindex(ids: Iterable[int]) -> None:
     """Drop deleted testimonies from the index (PostgreSQL's vector goes with its row)."""
     ids = list(ids)
-    if ids and not _is_postgres():
-        marks = ",".join(["%s"] * len(ids))
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", ids)
+    if _is_postgres():
+        return
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), REINDEX_CHUNK):
+            chunk = ids[start : start + REINDEX_CHUNK]
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({','.join(['%s'] * len(chunk))})", chunk)
+
+
+def clear() -> None:
+    """Empty the index: nothing is found until :func:`reindex` runs (the ``rebuild_search_index`` command)."""
+    with connection.cursor() as cursor:
+        if _is_postgres():
+            cursor.execute("UPDATE testimony_testimony SET search_vector = NULL WHERE search_vector IS NOT NULL")
+        else:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+
+
+def prune() -> int:
+    """Drop index entries whose testimony no longer exists (rows deleted in bulk, bypassing signals)."""
+    if _is_postgres():
+        return 0  # the vector lives in the row
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid NOT IN (SELECT id FROM testimony_testimony)")
+        return cursor.rowcount
+
+
+def optimize() -> None:
+    """Tidy the index after a bulk load: merge FTS5's segments; refresh PostgreSQL's planner statistics."""
+    with connection.cursor() as cursor:
+        if _is_postgres():
+            cursor.execute("ANALYZE testimony_testimony")
+        else:
+            cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")

@@ -2,7 +2,8 @@
 
 from django.db import connection
 
-from testimony.models import Testimony
+from testimony import search
+from testimony.models import Tag, Testimony
 
 from . import factories
 
@@ -12,8 +13,8 @@ def _indexed_ids(word):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT id FROM testimony_testimony WHERE search_vector @@ plainto_tsquery('english', %s)",
-                [word],
+                "SELECT id FROM testimony_testimony WHERE search_vector @@ plainto_tsquery(%s::regconfig, %s)",
+                [search.PG_CONFIG, word],
             )
         else:
             cursor.execute("SELECT rowid FROM testimony_search WHERE testimony_search MATCH %s", [f'"{word}"'])
@@ -57,3 +58,98 @@ def test_deleted_testimony_leaves_the_index(db, django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         Testimony.objects.filter(pk=testimony.pk).delete()
     assert _indexed_ids("barricades") == set()
+
+
+def test_a_rolled_back_edit_never_reaches_the_index(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        testimony = factories.make_testimony(body="Quiet night.")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:  # the transaction is rolled back
+        testimony.body = "Explosions."
+        testimony.save()
+    assert len(callbacks) == 1
+    assert _indexed_ids("explosions") == set()
+
+
+def test_renamed_tag_source_and_witness_are_reindexed(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        tag = factories.make_tag("Hearsay")
+        source = factories.make_source("Orda")
+        witness = factories.make_witness("taxi driver")
+        testimony = factories.make_testimony(tags=[tag], source=source, witness=witness)
+    with django_capture_on_commit_callbacks(execute=True):
+        tag.name = "Secondhand"
+        tag.save()
+        source.name = "Vlast"
+        source.save()
+        witness.descriptor = "nurse"
+        witness.save()
+    assert _indexed_ids("secondhand") == _indexed_ids("vlast") == _indexed_ids("nurse") == {testimony.pk}
+    assert _indexed_ids("hearsay") == _indexed_ids("orda") == _indexed_ids("taxi") == set()
+
+
+def test_removing_a_tag_from_either_side_is_reindexed(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        tag = factories.make_tag("Hearsay")
+        first = factories.make_testimony(tags=[tag])
+        second = factories.make_testimony(tags=[tag])
+        third = factories.make_testimony(tags=[tag])
+    with django_capture_on_commit_callbacks(execute=True):
+        first.tags.remove(tag)
+    assert _indexed_ids("hearsay") == {second.pk, third.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        tag.testimonies.remove(second)
+    assert _indexed_ids("hearsay") == {third.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        tag.testimonies.add(first)
+    assert _indexed_ids("hearsay") == {first.pk, third.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        tag.testimonies.clear()
+    assert _indexed_ids("hearsay") == set()
+
+
+def test_deleting_a_tag_takes_its_name_out_of_the_index(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        testimony = factories.make_testimony(tags=[factories.make_tag("Hearsay")])
+    with django_capture_on_commit_callbacks(execute=True):
+        Tag.objects.get(name="Hearsay").delete()
+    assert _indexed_ids("hearsay") == set()
+    assert testimony.pk in _indexed_ids("account")
+
+
+def test_moving_a_place_gives_the_testimonies_beneath_it_their_new_city(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        almaty = factories.make_place("Almaty", kind="city")
+        taraz = factories.make_place("Taraz", kind="city")
+        district = factories.make_place("Shanyrak", parent=almaty)
+        site = factories.make_place("Bazaar", parent=district, kind="site")
+        testimony = factories.make_testimony(place=site)
+    assert _indexed_ids("almaty") == {testimony.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        district.parent = taraz
+        district.save()
+    assert _indexed_ids("taraz") == {testimony.pk}
+    assert _indexed_ids("almaty") == set()
+
+
+def test_another_name_of_a_place_is_indexed(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        city = factories.make_place("Almaty", kind="city")
+        testimony = factories.make_testimony(place=city)
+    with django_capture_on_commit_callbacks(execute=True):
+        city.other_names = "Alma-Ata, Verny"
+        city.save()
+    assert _indexed_ids("verny") == {testimony.pk}
+
+
+def test_reindexing_many_testimonies_at_once_works_in_chunks(db, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(search, "REINDEX_CHUNK", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        tag = factories.make_tag("Hearsay")
+        testimonies = factories.make_testimonies(5, tags=[tag])
+    with django_capture_on_commit_callbacks(execute=True):
+        tag.name = "Rumour"
+        tag.save()
+    assert _indexed_ids("rumour") == {t.pk for t in testimonies}
+    with django_capture_on_commit_callbacks(execute=True):
+        Testimony.objects.filter(pk__in=[t.pk for t in testimonies]).delete()
+    assert _indexed_ids("rumour") == set()
