@@ -3,6 +3,7 @@
 Split by subject; import from ``testimony.models`` as from one module.
 """
 
+from .editorial import Revision, WorkflowEvent
 from .identifiers import Counter
 from .places import Place
 from .statements import Actor, CrossReference, Statement
@@ -16,6 +17,7 @@ __all__ = [
     "CrossReference",
     "Incident",
     "Place",
+    "Revision",
     "Source",
     "Statement",
     "Status",
@@ -24,4 +26,5 @@ __all__ = [
     "Testimony",
     "Witness",
     "WitnessIdentity",
+    "WorkflowEvent",
 ]

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from .identifiers import Counter
 from .testimonies import Incident, Testimony
+from .tracking import TrackedHistory
 from .vocabulary import PUBLIC_STATUSES, SlugManager, SlugNaturalKey, Source, Status
 
 
@@ -105,7 +106,7 @@ class Statement(models.Model):
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[incidents])
+    history = TrackedHistory(m2m_fields=[incidents])
     objects = StatementQuerySet.as_manager()
 
     class Meta:

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from .identifiers import Counter
 from .places import Place
+from .tracking import TrackedHistory
 from .vocabulary import PUBLIC_STATUSES, SlugManager, SlugNaturalKey, Source, Status, Tag
 from .witnesses import Witness
 
@@ -164,6 +165,13 @@ class Testimony(models.Model):
     )
     editor_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never public."))
     published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
+    # Recorded with each history record and copied onto the public revision it creates (testimony.history).
+    change_summary = models.CharField(
+        _("public change summary"),
+        max_length=300,
+        blank=True,
+        help_text=_('Public. What this save changed, for the change log: "Corrected the date to 5 January."'),
+    )
 
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -188,7 +196,7 @@ class Testimony(models.Model):
     # PostgreSQL full-text vector, kept current by testimony.search; unused on SQLite (FTS5 has its own table).
     search_vector = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["search_vector"], m2m_fields=[tags, incidents])
+    history = TrackedHistory(excluded_fields=["search_vector"], m2m_fields=[tags, incidents])
     objects = TestimonyQuerySet.as_manager()
 
     class Meta:
