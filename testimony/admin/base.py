@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -22,6 +23,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
     object_history_template = "admin/testimony/object_history.html"
     object_history_list_template = "admin/testimony/object_history_list.html"
     history_list_per_page = 50
+    # Source links typed without a scheme are taken as https:// (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -84,6 +87,13 @@ def stamp_user(obj, user, change):
     if hasattr(obj, "updated_by_id"):
         obj.updated_by = user
     obj._history_user = user
+
+
+def https_formfield(db_field, **kwargs):
+    """Form fields for a model form, taking links typed without a scheme as https:// (Django 6's default)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
 
 class VersionedForm(forms.ModelForm):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from testimony import workflow
 from testimony.models import Actor, CrossReference, Statement, Status
 
-from .base import HistoryAdmin, VersionedAdmin, VersionedForm
+from .base import HistoryAdmin, VersionedAdmin, VersionedForm, https_formfield
 
 
 @admin.register(Actor)
@@ -26,6 +26,7 @@ class StatementForm(VersionedForm):
     class Meta:
         model = Statement
         fields = "__all__"
+        formfield_callback = https_formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

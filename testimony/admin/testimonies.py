@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from testimony import locking, workflow
 from testimony.models import CrossReference, Place, Revision, Status, Tag, Testimony, WorkflowEvent
 
-from .base import VersionedAdmin, VersionedForm, _done, restore_reason
+from .base import VersionedAdmin, VersionedForm, _done, https_formfield, restore_reason
 
 # Form fields whose change, on a public testimony, is a change readers see and must be summarised.
 PUBLIC_FORM_FIELDS = {
@@ -57,6 +57,7 @@ class TestimonyForm(VersionedForm):
     class Meta:
         model = Testimony
         fields = "__all__"
+        formfield_callback = https_formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,19 +1,127 @@
-"""List pages: all testimonies, and those of one place, incident or source. (Being written.)"""
+"""List pages: all testimonies, and those of one place, incident or source, with the same filters and facets.
 
-from django.http import Http404
+Each page runs the same steps, each in its own module: parse and filter (``filters``), search (inside the filter),
+count and page (``pagination``), count facets (``facets``), render. A fixed number of queries whatever the rows.
+"""
+
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from testimony import facets, pagination
+from testimony.filters import Sort, active_filters, filter_testimonies
+from testimony.models import CrossReference, Incident, Place, Source, Testimony, Witness
+
+LIST_TEMPLATE = "browse/list.html"
 
 
 def testimony_list(request):
-    raise Http404
+    return browse(request, LIST_TEMPLATE, {"heading": _("Testimonies")})
 
 
 def place(request, slug):
-    raise Http404
+    place = get_object_or_404(Place, slug=slug)
+    testimonies = Testimony.objects.public().in_place(place)
+    context = {"heading": place.name, "place": place, "ancestors": place.ancestors()}
+    return browse(request, "browse/place.html", context, testimonies, fixed=("place", place))
 
 
 def incident(request, slug):
-    raise Http404
+    incident = get_object_or_404(Incident.objects.select_related("place"), slug=slug)
+    through = Testimony.incidents.through
+    testimonies = Testimony.objects.public().filter(
+        pk__in=through.objects.filter(incident=incident).values("testimony_id")
+    )
+    context = {
+        "heading": incident.name,
+        "incident": incident,
+        "statements": incident.statements.public().for_list(),
+    }
+    return browse(request, "browse/incident.html", context, testimonies, fixed=("incident", incident))
 
 
 def source(request, slug):
-    raise Http404
+    source = get_object_or_404(Source, slug=slug)
+    testimonies = Testimony.objects.public().filter(source=source)
+    context = {"heading": source.name, "source": source}
+    return browse(request, "browse/source.html", context, testimonies, fixed=("source", source))
+
+
+def browse(request, template, context, testimonies=None, fixed=None):
+    """Filter, search, count, page and facet ``testimonies`` (all public ones by default) for this request.
+
+    ``fixed`` is the page's own filter, e.g. ``("place", place)``: it narrows every result, is not offered for
+    removal and goes into the export links. Answers 400 for a bad parameter, 404 for a page past the end.
+    """
+    vocabulary = facets.Vocabulary.load()
+    filterset, results = filter_testimonies(request.GET, testimonies)
+    context |= {
+        "filterset": filterset,
+        "form": filterset.form,
+        "vocabulary": vocabulary,
+        "active": active_filters(filterset, fixed),
+        "export_query": _export_query(request.GET, fixed),
+        **_form_choices(request, filterset, vocabulary, fixed),
+    }
+    if not filterset.is_valid():
+        return render(request, template, context, status=400)
+    try:
+        page = pagination.paginate(results.for_list().defer(*DEFERRED), request.GET.get("page"))
+    except pagination.BadPageNumber as error:
+        return render(request, template, context | {"page_error": str(error)}, status=400)
+    except pagination.PageOutOfRange as error:
+        return render(request, template, context | {"page_error": str(error)}, status=404)
+    context["page"] = page
+    context["facets"] = _facets(filterset, results, page, vocabulary, fixed)
+    return render(request, template, context)
+
+
+# A result card shows none of these; the detail page does.
+DEFERRED = ("body", "translation", "editor_notes", "search_vector")
+
+
+def _facets(filterset, results, page, vocabulary, fixed):
+    data = filterset.form.cleaned_data
+    place_root = data.get("place") or (fixed[1] if fixed and fixed[0] == "place" else None)
+    selected = {
+        "tag": {tag.slug for tag in data.get("tag") or ()},
+        "role": data.get("role"),
+        "source": data["source"].slug if data.get("source") else None,
+    }
+    return facets.testimony_facets(
+        results,
+        vocabulary,
+        matched=page.paginator.count,
+        is_capped=page.paginator.is_capped,
+        place_root=place_root,
+        selected=selected,
+    )
+
+
+# Filters kept under "More filters": the panel opens by itself when one of them is in use or wrong.
+SECONDARY = ("role", "source", "incident", "tag", "statement", "relation", "sort")
+
+
+def _form_choices(request, filterset, vocabulary, fixed):
+    """What the filter form offers: a place page offers only the places beneath it."""
+    places = vocabulary.places
+    if fixed and fixed[0] == "place":
+        places = [p for p in places if p.path.startswith(fixed[1].path) and p.pk != fixed[1].pk]
+    return {
+        "place_choices": places,
+        "role_choices": Witness.Role.choices,
+        "relation_choices": CrossReference.Relation.choices,
+        "all_sort_choices": Sort.CHOICES,
+        "sort_choices": [(key, label) for key, label in Sort.CHOICES if key != Sort.RELEVANCE or filterset.has_query],
+        "more_filters_open": any(request.GET.get(key) for key in SECONDARY)
+        or any(key in filterset.form.errors for key in SECONDARY),
+    }
+
+
+def _export_query(params, fixed):
+    """The page's parameters for the export links: the page's own filter added, the page number dropped."""
+    params = params.copy()
+    params.pop("page", None)
+    if fixed and not params.get(fixed[0]):
+        params[fixed[0]] = fixed[1].slug
+    query = params.urlencode()
+    return f"?{query}" if query else ""

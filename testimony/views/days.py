@@ -1,5 +1,31 @@
-from django.http import Http404
+"""A day: the testimonies whose dates cover it and the statements made on it, with the neighbouring days."""
+
+from django.shortcuts import render
+
+from testimony import facets, pagination
+from testimony.models import Statement, Testimony
+
+# A day's statements are few; past this many the page says so and points to the statements list.
+MAX_STATEMENTS = 100
+DEFERRED = ("body", "translation", "editor_notes", "search_vector")
 
 
 def day(request, day):
-    raise Http404
+    """Six queries: testimonies (bounded count, page, their tags), statements, previous day, next day."""
+    testimonies = Testimony.objects.public().covering(day).for_list().defer(*DEFERRED).order_by("date_start", "number")
+    statements = list(Statement.objects.public().made_on(day).for_list()[: MAX_STATEMENTS + 1])
+    context = {
+        "day": day,
+        "statements": statements[:MAX_STATEMENTS],
+        "more_statements": len(statements) > MAX_STATEMENTS,
+        "previous_day": facets.previous_day_with_entries(day),
+        "next_day": facets.next_day_with_entries(day),
+    }
+    try:
+        context["page"] = pagination.paginate(testimonies, request.GET.get("page"))
+    except pagination.BadPageNumber as error:
+        return render(request, "days/day.html", context | {"page_error": str(error)}, status=400)
+    except pagination.PageOutOfRange as error:
+        return render(request, "days/day.html", context | {"page_error": str(error)}, status=404)
+    is_empty = not context["page"].paginator.count and not statements
+    return render(request, "days/day.html", context, status=404 if is_empty else 200)

@@ -1,11 +1,126 @@
-from django.contrib.syndication.views import Feed
+"""The Atom feed of newly published testimonies, and the sitemap of every public page."""
 
-SITEMAPS = {}
+import datetime
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from testimony import public
+from testimony.models import Incident, Place, Source, Statement, Tag, Testimony
+
+FEED_LENGTH = 50
+# A testimony dated over a long range covers every day of it; the sitemap lists at most this many of them.
+MAX_DAYS_PER_RANGE = 366
 
 
 class LatestTestimoniesFeed(Feed):
-    title = "Testimonies"
-    link = "/"
+    """The most recently published public testimonies. Two queries: the rows with their joins, then their tags."""
+
+    feed_type = Atom1Feed
+    description_template = "feeds/testimony_description.html"
+
+    def title(self):
+        return _("%(archive)s: newly published testimonies") % {"archive": settings.ARCHIVE_NAME}
+
+    def subtitle(self):
+        return _("Eyewitness accounts as they are published in the archive, verbatim, with where and when.")
+
+    def link(self):
+        return reverse("testimony:list")
+
+    def feed_url(self):
+        return reverse("testimony:feed")
+
+    def author_name(self):
+        return settings.ARCHIVE_NAME
 
     def items(self):
-        return []
+        return (
+            Testimony.objects.public()
+            .select_related("witness", "place", "source")
+            .only(*public.testimony_load_fields())
+            .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
+            .order_by("-published_at", "-number")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item):
+        if item.is_retracted:
+            return _("%(identifier)s: %(title)s (retracted)") % {"identifier": item.identifier, "title": item.title}
+        return f"{item.identifier}: {item.title}"
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.published_at
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+
+class PagesSitemap(Sitemap):
+    def items(self):
+        return ["testimony:home", "testimony:list", "testimony:statements", "testimony:methodology"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class TestimonySitemap(Sitemap):
+    def items(self):
+        return Testimony.objects.public().only("identifier").order_by("number")
+
+
+class StatementSitemap(Sitemap):
+    def items(self):
+        return Statement.objects.public().only("identifier").order_by("number")
+
+
+class DaySitemap(Sitemap):
+    """Every day a public testimony covers or a public statement was made on. Two queries."""
+
+    def items(self):
+        days = set(Statement.objects.public().order_by().values_list("made_on", flat=True).distinct())
+        ranges = Testimony.objects.public().order_by().values_list("date_start", "date_end").distinct()
+        for start, end in ranges:
+            length = min((end - start).days, MAX_DAYS_PER_RANGE - 1)
+            days.update(start + datetime.timedelta(days=n) for n in range(length + 1))
+        return sorted(days)
+
+    def location(self, item):
+        return reverse("testimony:day", args=[item])
+
+
+class _SlugSitemap(Sitemap):
+    model = None
+
+    def items(self):
+        return self.model.objects.only("slug").order_by("pk")
+
+
+class PlaceSitemap(_SlugSitemap):
+    model = Place
+
+
+class IncidentSitemap(_SlugSitemap):
+    model = Incident
+
+
+class SourceSitemap(_SlugSitemap):
+    model = Source
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "testimonies": TestimonySitemap,
+    "statements": StatementSitemap,
+    "days": DaySitemap,
+    "places": PlaceSitemap,
+    "incidents": IncidentSitemap,
+    "sources": SourceSitemap,
+}

@@ -1,9 +1,92 @@
-from django.http import Http404
+"""Official statements: the list with how many testimonies back or contradict each, and one statement's page."""
+
+import django_filters
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from testimony.models import Actor, CrossReference, Statement, Tag
+from testimony.models.vocabulary import PUBLIC_STATUSES
+from testimony.pagination import BadPageNumber, PageOutOfRange, paginate
+
+Relation = CrossReference.Relation
+
+
+class StatementFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        label=_("Who made it"),
+        field_name="actor__kind",
+        choices=Actor.Kind.choices,
+        empty_label=_("Anyone"),
+        error_messages={"invalid_choice": _("“%(value)s” is not a kind of actor. Choose one from the list.")},
+    )
+    actor = django_filters.ModelChoiceFilter(
+        label=_("Actor"),
+        # Only actors with something public to show, so the list never offers an empty page.
+        queryset=Actor.objects.filter(statements__status__in=PUBLIC_STATUSES).distinct(),
+        to_field_name="slug",
+        empty_label=_("Any actor"),
+        error_messages={"invalid_choice": _("No actor with public statements matches “%(value)s”.")},
+    )
+
+    class Meta:
+        model = Statement
+        fields = []
+
+
+def _with_counts(statements):
+    """Each statement with how many public testimonies corroborate, contradict or add context to it.
+
+    One grouped query with the rows, not a query per row.
+    """
+    public_link = Q(cross_references__testimony__status__in=PUBLIC_STATUSES)
+    return statements.annotate(
+        corroborating=Count(
+            "cross_references", filter=public_link & Q(cross_references__relation=Relation.CORROBORATES)
+        ),
+        contradicting=Count(
+            "cross_references", filter=public_link & Q(cross_references__relation=Relation.CONTRADICTS)
+        ),
+        contextual=Count("cross_references", filter=public_link & Q(cross_references__relation=Relation.CONTEXT)),
+    )
 
 
 def statement_list(request):
-    raise Http404
+    filterset = StatementFilter(request.GET, queryset=Statement.objects.public())
+    context = {"filterset": filterset, "page": None, "page_error": ""}
+    if not filterset.is_valid():
+        return render(request, "statements/list.html", context, status=400)
+    statements = _with_counts(filterset.qs.for_list().defer("editor_notes")).order_by("made_on", "number")
+    try:
+        context["page"] = paginate(statements, request.GET.get("page"))
+    except (BadPageNumber, PageOutOfRange) as error:
+        context["page_error"] = str(error)
+        return render(request, "statements/list.html", context, status=404)
+    return render(request, "statements/list.html", context)
+
+
+def _get_public_statement_or_404(identifier):
+    statements = Statement.objects.public().select_related("actor", "source").prefetch_related("incidents")
+    return get_object_or_404(statements.defer("editor_notes"), identifier=identifier)
 
 
 def detail(request, identifier):
-    raise Http404
+    statement = _get_public_statement_or_404(identifier)
+    links = (
+        CrossReference.objects.public()
+        .filter(statement=statement)
+        .select_related("testimony__place", "testimony__witness")
+        .defer("testimony__editor_notes")
+        .prefetch_related(Prefetch("testimony__tags", queryset=Tag.objects.select_related("group")))
+        .order_by("testimony__date_start", "testimony__number")
+    )
+    by_relation = {relation: [] for relation in Relation.values}
+    for link in links:
+        by_relation[link.relation].append(link)
+    context = {
+        "statement": statement,
+        "corroborating": by_relation[Relation.CORROBORATES],
+        "contradicting": by_relation[Relation.CONTRADICTS],
+        "contextual": by_relation[Relation.CONTEXT],
+    }
+    return render(request, "statements/detail.html", context)

@@ -1,5 +1,198 @@
-from django.http import Http404
+"""One testimony's page: the account verbatim, when and where, its grades and links, related accounts, citing."""
+
+from django.conf import settings
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.shortcuts import get_object_or_404, render
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+
+from testimony import history, public
+from testimony.models import CrossReference, Testimony
+
+RELATED_LIMIT = 6
+
+# How close a related testimony is, best first; the number is its rank.
+SAME_INCIDENT, SAME_PLACE, SAME_DAYS = 3, 2, 1
+
+
+def _get_public_testimony_or_404(identifier):
+    """The public testimony with this identifier, loaded for its page (three queries), or a 404."""
+    testimonies = Testimony.objects.public().for_detail().only(*public.testimony_load_fields())
+    return get_object_or_404(testimonies, identifier=identifier)
+
+
+def _cross_reference_groups(testimony):
+    """Public links from this testimony and to it from other testimonies, grouped by relation. One query."""
+    links = (
+        CrossReference.objects.public()
+        .filter(Q(testimony=testimony) | Q(other_testimony=testimony))
+        .select_related("testimony", "statement__actor", "other_testimony")
+        .defer("testimony__editor_notes", "other_testimony__editor_notes", "statement__editor_notes")
+    )
+    headings = {
+        CrossReference.Relation.CORROBORATES: _("Corroboration"),
+        CrossReference.Relation.CONTRADICTS: _("Contradiction"),
+        CrossReference.Relation.CONTEXT: _("Context"),
+    }
+    groups = {relation: [] for relation in headings}
+    for link in links:
+        outgoing = link.testimony_id == testimony.pk
+        groups[link.relation].append(
+            {
+                "outgoing": outgoing,
+                "relation": link.get_relation_display(),
+                "statement": link.statement if outgoing else None,
+                "testimony": (link.other_testimony if outgoing else link.testimony),
+                "note": link.note,
+            }
+        )
+    return [
+        {"relation": relation, "heading": headings[relation], "links": items}
+        for relation, items in groups.items()
+        if items
+    ]
+
+
+def _related(testimony):
+    """A few public testimonies of the same incident, then the same place, then overlapping days. One query."""
+    incident_ids = [incident.pk for incident in testimony.incidents.all()]
+    shares_incident = Exists(
+        Testimony.incidents.through.objects.filter(testimony_id=OuterRef("pk"), incident_id__in=incident_ids)
+    )
+    same_days = Q(date_start__lte=testimony.date_end, date_end__gte=testimony.date_start)
+    same_place = Q(place_id=testimony.place_id) if testimony.place_id else Q(pk__in=[])
+    return (
+        Testimony.objects.public()
+        .exclude(pk=testimony.pk)
+        .filter(same_days | same_place | Q(shares_incident))
+        .annotate(
+            closeness=Case(
+                When(shares_incident, then=Value(SAME_INCIDENT)),
+                When(same_place, then=Value(SAME_PLACE)),
+                default=Value(SAME_DAYS),
+                output_field=IntegerField(),
+            )
+        )
+        .select_related("place", "witness")
+        .only(
+            "identifier",
+            "title",
+            "date_start",
+            "date_end",
+            "part_of_day",
+            "is_date_approximate",
+            "status",
+            "place__name",
+            "place__slug",
+            "witness__descriptor",
+        )
+        .order_by("-closeness", "date_start", "number")[:RELATED_LIMIT]
+    )
+
+
+_BIBTEX_ESCAPES = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\{",
+        "}": r"\}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "^": r"\^{}",
+        "~": r"\~{}",
+    }
+)
+
+
+def _bibtex_escape(text):
+    return " ".join(text.split()).translate(_BIBTEX_ESCAPES)
+
+
+def citation_text(testimony, *, permalink, accessed, archive_name, revision=None):
+    """How to cite the testimony in prose: archive, title, identifier (and revision), source, permalink, date accessed.
+
+    With a revision, the permalink should be the revision's own, so the citation keeps pointing at the cited text.
+    """
+    parts = [
+        _("%(archive)s, “%(title)s”, testimony %(identifier)s.")
+        % {"archive": archive_name, "title": testimony.title, "identifier": testimony.identifier}
+    ]
+    if revision is not None:
+        parts[0] = parts[0][:-1] + ", " + _("revision %(number)d.") % {"number": revision}
+    if testimony.source_id:
+        if testimony.source_published:
+            parts.append(
+                _("Source: %(source)s, %(date)s.")
+                % {"source": testimony.source.name, "date": dateformat.format(testimony.source_published, "j F Y")}
+            )
+        else:
+            parts.append(_("Source: %(source)s.") % {"source": testimony.source.name})
+    if testimony.is_retracted:
+        parts.append(_("Retracted."))
+    parts.append(
+        _("%(permalink)s (accessed %(date)s).") % {"permalink": permalink, "date": dateformat.format(accessed, "j F Y")}
+    )
+    return " ".join(parts)
+
+
+def citation_bibtex(testimony, *, permalink, accessed, archive_name, revision=None):
+    """A BibTeX ``@misc`` entry keyed by the identifier (and the revision, when given)."""
+    how = f"Testimony {testimony.identifier}"
+    if revision is not None:
+        how += f", revision {revision}"
+    if testimony.source_id:
+        how += f". Source: {testimony.source.name}"
+        if testimony.source_published:
+            how += f", {testimony.source_published.isoformat()}"
+    if testimony.is_retracted:
+        how += ". Retracted"
+    year = (testimony.published_at or timezone.now()).year
+    fields = [
+        ("author", f"{{{_bibtex_escape(archive_name)}}}"),
+        ("title", f"{{{_bibtex_escape(testimony.title)}}}"),
+        ("howpublished", _bibtex_escape(how)),
+        ("year", str(year)),
+        ("url", permalink),
+        ("urldate", accessed.isoformat()),
+        ("note", f"Accessed {accessed.isoformat()}"),
+    ]
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    key = testimony.identifier if revision is None else f"{testimony.identifier}r{revision}"
+    return f"@misc{{{key},\n{body}\n}}"
 
 
 def detail(request, identifier):
-    raise Http404
+    testimony = _get_public_testimony_or_404(identifier)
+    ancestors = testimony.place.ancestors() if testimony.place_id else []
+    permalink = request.build_absolute_uri(testimony.get_absolute_url())
+    revisions = history.public_revisions(testimony)
+    current = revisions[-1] if revisions else None
+    accessed = timezone.localdate()
+    cite = {
+        # A citation names the current revision and points at its permanent address, which never changes.
+        "permalink": request.build_absolute_uri(current.get_absolute_url()) if current else permalink,
+        "revision": current.number if current else None,
+        "accessed": accessed,
+        "archive_name": settings.ARCHIVE_NAME,
+    }
+    json_ld = public.testimony_json_ld(
+        testimony, url=permalink, ancestors=ancestors, archive_name=settings.ARCHIVE_NAME
+    )
+    context = {
+        "testimony": testimony,
+        "tags": testimony.tags.all(),
+        "incidents": testimony.incidents.all(),
+        "ancestors": ancestors,
+        "cross_reference_groups": _cross_reference_groups(testimony),
+        "related": _related(testimony),
+        "permalink": permalink,
+        "accessed": accessed,
+        "citation_text": citation_text(testimony, **cite),
+        "citation_bibtex": citation_bibtex(testimony, **cite),
+        "json_ld": public.json_ld_script(json_ld),
+        "revisions": revisions,
+        "current_revision": current,
+    }
+    return render(request, "testimonies/detail.html", context)

@@ -5,6 +5,7 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.db import transaction
 from django.db.models import Max
 
+from testimony import history
 from testimony.models import Counter, Statement, Testimony
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "kazakhstan-2022.json"
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             call_command("loaddata", fixture, verbosity=0)
             reserve_loaded_numbers()
+            # Fixtures carry no history: give each public testimony its citable revision 1 now.
+            history.ensure_initial_revisions()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {Testimony.objects.count()} testimonies and {Statement.objects.count()} statements "

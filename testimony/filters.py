@@ -1,0 +1,282 @@
+"""The filters behind every list of testimonies: the list page, places, incidents, sources, and the exports.
+
+Use :func:`filter_testimonies` (or :class:`TestimonyFilter` directly): both take the query parameters as they came
+(``request.GET``) and start from ``Testimony.objects.public()``. The full-text step (``q``) and the order (``sort``)
+run inside :meth:`TestimonyFilter.filter_queryset`, so ``filterset.qs`` is already searched and sorted. Always check
+``filterset.is_valid()`` first: django-filter's ``.qs`` quietly skips values it could not read, and a reader who
+asked for a malformed date must be told, not shown everything.
+"""
+
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from . import search
+from .models import CrossReference, Incident, Place, Source, Statement, Tag, Testimony, Witness
+
+MAX_TAGS = 5
+
+DATE_MESSAGE = _("Enter a date as YYYY-MM-DD, for example 2022-01-05.")
+
+
+class Sort:
+    DATE = "date"
+    DATE_DESC = "-date"
+    RELEVANCE = "relevance"
+    ADDED = "added"
+
+    CHOICES = [
+        (DATE, _("Date, earliest first")),
+        (DATE_DESC, _("Date, latest first")),
+        (ADDED, _("Newest added first")),
+        (RELEVANCE, _("Relevance (with a search)")),
+    ]
+    # Every order ends on the citable number, so pages never shuffle rows that tie.
+    ORDERINGS = {
+        DATE: ("date_start", "date_end", "number"),
+        DATE_DESC: ("-date_start", "-date_end", "-number"),
+        ADDED: ("-published_at", "-number"),
+    }
+
+
+class TagsField(forms.ModelMultipleChoiceField):
+    """Credibility tags by slug, at most ``MAX_TAGS``: each one costs the query a subquery."""
+
+    def clean(self, value):
+        # Blank values (an empty ?tag=) are ignored and repeats count once.
+        value = list(dict.fromkeys(v for v in value or () if v not in ("", None)))
+        if len(value) > MAX_TAGS:
+            raise forms.ValidationError(
+                ngettext_lazy(
+                    "Choose at most %(max)d credibility tag at a time.",
+                    "Choose at most %(max)d credibility tags at a time.",
+                    "max",
+                ),
+                code="too_many",
+                params={"max": MAX_TAGS},
+            )
+        return super().clean(value)
+
+
+class TagsFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = TagsField
+
+
+class TestimonyFilterForm(forms.Form):
+    """Checks that need two parameters at once; each error is attached to the field it is about."""
+
+    def clean_q(self):
+        text = self.cleaned_data.get("q") or ""
+        if not text.strip():
+            return ""
+        try:
+            return search.clean_query(text)
+        except search.SearchQueryError as error:
+            raise forms.ValidationError(str(error), code="bad_query") from None
+
+    def clean(self):
+        data = super().clean()
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("The end date must be on or after the start date."))
+        if data.get("sort") == Sort.RELEVANCE and not data.get("q") and "q" not in self.errors:
+            self.add_error("sort", _("Sorting by relevance needs words to search for. Enter some, or sort by date."))
+        if data.get("relation") and not data.get("statement") and "statement" not in self.errors:
+            self.add_error("relation", _("Choose a statement as well, for example S-0001, to filter by relation."))
+        return data
+
+
+def _not_found(what):
+    return {"invalid_choice": what}
+
+
+class TestimonyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Words"), method="filter_nothing", strip=True)
+    date_from = django_filters.DateFilter(
+        label=_("From"),
+        method="filter_date_from",
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": DATE_MESSAGE},
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"),
+        method="filter_date_to",
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": DATE_MESSAGE},
+    )
+    place = django_filters.ModelChoiceFilter(
+        label=_("Place"),
+        queryset=Place.objects.all(),
+        to_field_name="slug",
+        method="filter_place",
+        error_messages=_not_found(_("No place matches “%(value)s”. Choose one from the list.")),
+    )
+    tag = TagsFilter(
+        label=_("Credibility tags"),
+        queryset=Tag.objects.all(),
+        to_field_name="slug",
+        method="filter_tags",
+        error_messages=_not_found(_("No credibility tag matches “%(value)s”. Choose tags from the list.")),
+    )
+    role = django_filters.ChoiceFilter(
+        label=_("Witness role"),
+        choices=Witness.Role.choices,
+        field_name="witness__role",
+        error_messages=_not_found(_("There is no witness role “%(value)s”. Choose one from the list.")),
+    )
+    source = django_filters.ModelChoiceFilter(
+        label=_("Source"),
+        queryset=Source.objects.all(),
+        to_field_name="slug",
+        error_messages=_not_found(_("No source matches “%(value)s”. Choose one from the list.")),
+    )
+    incident = django_filters.ModelChoiceFilter(
+        label=_("Incident"),
+        queryset=Incident.objects.all(),
+        to_field_name="slug",
+        method="filter_incident",
+        error_messages=_not_found(_("No incident matches “%(value)s”. Choose one from the list.")),
+    )
+    statement = django_filters.ModelChoiceFilter(
+        label=_("Official statement"),
+        queryset=Statement.objects.public(),
+        to_field_name="identifier",
+        method="filter_nothing",
+        error_messages=_not_found(
+            _("No published statement has the identifier “%(value)s”. Identifiers look like S-0001.")
+        ),
+    )
+    relation = django_filters.ChoiceFilter(
+        label=_("Relation to the statement"),
+        choices=CrossReference.Relation.choices,
+        method="filter_nothing",
+        error_messages=_not_found(_("“%(value)s” is not a relation. Choose corroborates, contradicts or context.")),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=Sort.CHOICES,
+        method="filter_nothing",
+        error_messages=_not_found(_("“%(value)s” is not a way to sort. Choose one from the list.")),
+    )
+
+    class Meta:
+        model = Testimony
+        fields = []
+        form = TestimonyFilterForm
+
+    # Steps that need more than one parameter run in filter_queryset, after every plain filter.
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.overlapping(date_from=value)
+
+    def filter_date_to(self, queryset, name, value):
+        return queryset.overlapping(date_to=value)
+
+    def filter_place(self, queryset, name, value):
+        return queryset.in_place(value)
+
+    def filter_tags(self, queryset, name, value):
+        # All tags must match: one semi-join per tag (at most MAX_TAGS), never a join that multiplies rows.
+        through = Testimony.tags.through
+        for tag in value:
+            queryset = queryset.filter(pk__in=through.objects.filter(tag=tag).values("testimony_id"))
+        return queryset
+
+    def filter_incident(self, queryset, name, value):
+        through = Testimony.incidents.through
+        return queryset.filter(pk__in=through.objects.filter(incident=value).values("testimony_id"))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if data.get("statement"):
+            queryset = self._cross_referenced(queryset, data["statement"], data.get("relation"))
+        if data.get("q"):
+            queryset = search.search(queryset, data["q"])
+        return self._sorted(queryset, self.sort_key)
+
+    def _cross_referenced(self, queryset, statement, relation):
+        links = CrossReference.objects.filter(statement=statement)
+        if relation:
+            links = links.filter(relation=relation)
+        return queryset.filter(pk__in=links.values("testimony_id"))
+
+    def _sorted(self, queryset, key):
+        if key == Sort.RELEVANCE:
+            return queryset  # search.search() already ordered the rows by rank
+        return queryset.order_by(*Sort.ORDERINGS[key])
+
+    @property
+    def sort_key(self) -> str:
+        """The order in effect: the one asked for, else relevance for a search and date otherwise."""
+        data = getattr(self.form, "cleaned_data", {})
+        if data.get("sort"):
+            return data["sort"]
+        return Sort.RELEVANCE if data.get("q") else Sort.DATE
+
+    @property
+    def has_query(self) -> bool:
+        return bool(getattr(self.form, "cleaned_data", {}).get("q"))
+
+
+def filter_testimonies(params, queryset=None):
+    """``(filterset, queryset)`` for query parameters; the queryset is empty when the parameters are not valid.
+
+    ``queryset`` narrows the public testimonies further (a place's, an incident's); it must itself come from
+    ``Testimony.objects.public()``.
+    """
+    filterset = TestimonyFilter(params, queryset=queryset if queryset is not None else Testimony.objects.public())
+    if not filterset.is_valid():
+        return filterset, Testimony.objects.none()
+    return filterset, filterset.qs
+
+
+@dataclass
+class ActiveFilter:
+    """One filter in effect, as the page lists it: ``label`` to read, ``key``/``value`` to build its removal link."""
+
+    key: str
+    value: str | None
+    label: str
+
+
+def active_filters(filterset, fixed=None):
+    """The filters in effect, in the form's order, each removable. ``fixed`` (the page's own filter) is left out."""
+    data = getattr(filterset.form, "cleaned_data", None) or {}
+    found = []
+    if data.get("q"):
+        found.append(ActiveFilter("q", None, gettext("Words: %(q)s") % {"q": data["q"]}))
+    if data.get("date_from"):
+        found.append(ActiveFilter("date_from", None, gettext("From %(day)s") % {"day": _day(data["date_from"])}))
+    if data.get("date_to"):
+        found.append(ActiveFilter("date_to", None, gettext("To %(day)s") % {"day": _day(data["date_to"])}))
+    for key, template in (
+        ("place", gettext("Place: %(name)s")),
+        ("source", gettext("Source: %(name)s")),
+        ("incident", gettext("Incident: %(name)s")),
+    ):
+        chosen = data.get(key)
+        if chosen and not (fixed and fixed[0] == key and fixed[1] == chosen):
+            found.append(ActiveFilter(key, None, template % {"name": chosen.name}))
+    for tag in data.get("tag") or ():
+        found.append(ActiveFilter("tag", tag.slug, gettext("Tag: %(name)s") % {"name": tag.name}))
+    if data.get("role"):
+        role = dict(Witness.Role.choices).get(data["role"], data["role"])
+        found.append(ActiveFilter("role", None, gettext("Witness role: %(role)s") % {"role": role}))
+    if data.get("statement"):
+        statement = data["statement"]
+        found.append(ActiveFilter("statement", None, gettext("Checked against %(id)s") % {"id": statement.identifier}))
+    if data.get("relation"):
+        relation = dict(CrossReference.Relation.choices)[data["relation"]]
+        found.append(ActiveFilter("relation", None, gettext("Relation: %(relation)s") % {"relation": relation}))
+    return found
+
+
+def _day(day):
+    return date_format(day, "j F Y")

@@ -1,0 +1,214 @@
+"""The archive's interchange format, written: the JSON and CSV exports of public testimonies.
+
+``testimony.importing`` reads the same format back; export then import into an empty archive reproduces the same
+public pages.
+
+JSON: one UTF-8 document whose head (format, version, exported, source_url) sits on the first line, then the
+vocabulary (places parents first, tag groups, tags, sources, actors, incidents, public statements), one row a line,
+then the testimonies, one a line, each with its witness's public descriptor and role, its tags and incidents by slug
+and its public cross-references. A reader can parse it whole or line by line.
+
+CSV: a header row (``CSV_COLUMNS``), then one testimony a row; slugs joined with ``;``, booleans ``true``/``false``,
+dates YYYY-MM-DD; no vocabulary and no cross-references.
+
+Both writers are generators of text chunks. They walk the queryset with ``iterator(chunk_size=...)`` and prefetch
+per chunk, so memory stays flat and the number of queries grows with the number of chunks, never with rows. Every
+field written comes from ``testimony.public``.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from . import public
+from .models import Actor, CrossReference, Incident, Place, Source, Statement, Tag, TagGroup
+
+FORMAT_NAME = "testimony-archive"
+FORMAT_VERSION = 1
+CHUNK_SIZE = 500
+# Rows are gathered this many at a time before they are handed to the response.
+ROWS_PER_WRITE = 100
+
+CSV_COLUMNS = (
+    "identifier",
+    "title",
+    "body",
+    "language",
+    "translation",
+    "witness_descriptor",
+    "witness_role",
+    "date_start",
+    "date_end",
+    "part_of_day",
+    "is_date_approximate",
+    "place",
+    "source",
+    "source_url",
+    "source_published",
+    "collected_on",
+    "tags",
+    "incidents",
+    "status",
+    "retraction_note",
+    "url",
+)
+
+UrlFor = Callable[[str], str]
+
+
+def export_queryset(testimonies: QuerySet, *, cross_references: bool = True) -> QuerySet:
+    """The loading plan of an export: public columns only, the joins, then tags, incidents and public links.
+
+    Costs, per chunk of rows: one query, plus one each for tags, incidents and (for JSON) cross-references.
+    """
+    qs = (
+        testimonies.select_related("witness", "place", "source")
+        .only(*public.testimony_load_fields())
+        .prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.only("id", "slug")),
+            Prefetch("incidents", queryset=Incident.objects.only("id", "slug")),
+        )
+    )
+    if cross_references:
+        links = (
+            CrossReference.objects.public()
+            .select_related("statement", "other_testimony")
+            .only("id", "testimony_id", "relation", "note", "statement__identifier", "other_testimony__identifier")
+        )
+        qs = qs.prefetch_related(Prefetch("cross_references", queryset=links))
+    return qs
+
+
+def cross_reference_record(link) -> dict:
+    data = public.public_values(link)
+    record = {"relation": data["relation"]}
+    if data["statement"]:
+        record["statement"] = data["statement"]
+    else:
+        record["testimony"] = data["other_testimony"]
+    record["note"] = data["note"]
+    return record
+
+
+def testimony_record(testimony, url: str, *, with_cross_references: bool = True) -> dict:
+    """One testimony in the interchange format (the JSON export's line)."""
+    data = public.public_values(testimony)
+    record = {"identifier": data.pop("identifier"), "url": url, **data}
+    if with_cross_references:
+        record["cross_references"] = [cross_reference_record(link) for link in testimony.cross_references.all()]
+    return record
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(value)
+    return value
+
+
+def csv_row(testimony, url: str) -> list:
+    data = testimony_record(testimony, url, with_cross_references=False)
+    witness = data.pop("witness")
+    data["witness_descriptor"] = witness["descriptor"]
+    data["witness_role"] = witness["role"]
+    return [_csv_value(data[column]) for column in CSV_COLUMNS]
+
+
+def vocabulary() -> Iterator[tuple[str, Iterator[dict]]]:
+    """The public vocabulary, family by family, each row as a dict. One query per family (two for statements)."""
+    yield "places", _records(Place.objects.select_related("parent").order_by("path"))
+    yield "tag_groups", _records(TagGroup.objects.all())
+    yield "tags", _records(Tag.objects.select_related("group"))
+    yield "sources", _records(Source.objects.all())
+    yield "actors", _records(Actor.objects.all())
+    yield "incidents", _records(Incident.objects.select_related("place"))
+    statements = (
+        Statement.objects.public()
+        .select_related("actor", "source")
+        .prefetch_related(Prefetch("incidents", queryset=Incident.objects.only("id", "slug")))
+        .order_by("number")
+    )
+    yield "statements", _records(statements)
+
+
+def _records(qs):
+    for row in qs.iterator(chunk_size=CHUNK_SIZE):
+        yield public.public_values(row)
+
+
+def _dumps(data) -> str:
+    # ensure_ascii=False: the file is UTF-8 and Cyrillic stays readable. Newlines in text are escaped by json.
+    return json.dumps(data, ensure_ascii=False)
+
+
+def json_chunks(
+    testimonies: QuerySet,
+    *,
+    url_for: UrlFor,
+    source_url: str = "",
+    exported=None,
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[str]:
+    """The JSON export of ``testimonies`` (already public and filtered) as text chunks.
+
+    ``url_for(identifier)`` gives a testimony's permalink; ``source_url`` is the address the export was made from.
+    """
+    head = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "exported": public.encode(exported or timezone.now()),
+        "source_url": source_url,
+    }
+    yield _dumps(head)[:-1] + ",\n"
+    yield ' "vocabulary": {\n'
+    first_family = True
+    for family, records in vocabulary():
+        lines = [_dumps(record) for record in records]
+        separator = "" if first_family else ",\n"
+        first_family = False
+        if lines:
+            yield f"{separator}   {_dumps(family)}: [\n    " + ",\n    ".join(lines) + "\n   ]"
+        else:
+            yield f"{separator}   {_dumps(family)}: []"
+    yield '\n },\n "testimonies": [\n'
+    rows = export_queryset(testimonies).iterator(chunk_size=chunk_size)
+    separator = ""
+    batch = []
+    for count, testimony in enumerate(rows, start=1):
+        batch.append(separator + _dumps(testimony_record(testimony, url_for(testimony.identifier))))
+        separator = ",\n"
+        if count % ROWS_PER_WRITE == 0:
+            yield "".join(batch)
+            batch = []
+    batch.append("\n]}\n")
+    yield "".join(batch)
+
+
+def csv_chunks(testimonies: QuerySet, *, url_for: UrlFor, chunk_size: int = CHUNK_SIZE) -> Iterator[str]:
+    """The CSV export of ``testimonies`` (already public and filtered) as text chunks: the header row, then rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush():
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(CSV_COLUMNS)
+    yield flush()
+    rows = export_queryset(testimonies, cross_references=False).iterator(chunk_size=chunk_size)
+    for count, testimony in enumerate(rows, start=1):
+        writer.writerow(csv_row(testimony, url_for(testimony.identifier)))
+        if count % ROWS_PER_WRITE == 0:
+            yield flush()
+    tail = flush()
+    if tail:
+        yield tail

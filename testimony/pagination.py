@@ -1,0 +1,92 @@
+"""Pages of results whose total is counted only up to a cap.
+
+Counting every matching row costs a scan of all of them, which a million-row archive cannot pay on every request.
+:func:`bounded_count` counts at most ``COUNT_CAP + 1`` rows (a LIMITed subquery), so the page can say "312 results"
+or "more than 10,000 results" in the same time whatever the size of the table. Pages past the cap are not offered:
+a reader who needs them narrows the filters instead, and the deepest OFFSET stays bounded too.
+"""
+
+import math
+import re
+
+from django.core.paginator import Page, Paginator
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+
+PER_PAGE = 25
+COUNT_CAP = 10_000
+
+_PAGE_NUMBER = re.compile(r"[0-9]{1,7}")
+
+
+class BadPageNumber(ValueError):
+    """The ``page`` parameter is not a page number at all (a 400)."""
+
+
+class PageOutOfRange(LookupError):
+    """The ``page`` parameter is a number, but there is no such page (a 404)."""
+
+
+def bounded_count(queryset, cap: int | None = None) -> int:
+    """How many rows match, counting no further than ``cap + 1`` (``COUNT_CAP`` by default). One query."""
+    cap = COUNT_CAP if cap is None else cap
+    return queryset.order_by().values("pk")[: cap + 1].count()
+
+
+def parse_page_number(value: str | None) -> int:
+    """The page number a reader asked for; 1 when none. Raises :class:`BadPageNumber` with a message to show."""
+    if value is None or value == "":
+        return 1
+    if not _PAGE_NUMBER.fullmatch(value.strip()) or int(value) < 1:
+        raise BadPageNumber(_("Enter a page number as a whole number from 1, for example 2."))
+    return int(value)
+
+
+class BoundedPaginator(Paginator):
+    """A :class:`Paginator` whose ``count`` stops at ``cap``; ``is_capped`` says the real total is larger."""
+
+    def __init__(self, object_list, per_page=PER_PAGE, cap=None):
+        super().__init__(object_list, per_page, allow_empty_first_page=True)
+        self.cap = COUNT_CAP if cap is None else cap
+
+    @cached_property
+    def _bounded(self) -> int:
+        return bounded_count(self.object_list, self.cap)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._bounded, self.cap)
+
+    @cached_property
+    def is_capped(self) -> bool:
+        """More rows match than were counted."""
+        return self._bounded > self.cap
+
+    @cached_property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.per_page))
+
+
+def paginate(queryset, page_value: str | None, per_page: int = PER_PAGE, cap: int | None = None) -> Page:
+    """The requested page of ``queryset``: one query to count (bounded), one for the rows (plus any prefetches).
+
+    Raises :class:`BadPageNumber` or :class:`PageOutOfRange`, each with a message for the reader.
+    """
+    number = parse_page_number(page_value)
+    paginator = BoundedPaginator(queryset, per_page=per_page, cap=cap)
+    cap = paginator.cap
+    if number > paginator.num_pages:
+        if paginator.is_capped:
+            message = _(
+                "Only the first %(cap)s results can be paged through. Narrow them with the filters to see the rest."
+            ) % {"cap": number_format(cap, force_grouping=True)}
+        elif paginator.count == 0:
+            message = _("There is no page %(number)s: nothing matches.") % {"number": number}
+        else:
+            message = _("There is no page %(number)s: the results end at page %(last)s.") % {
+                "number": number,
+                "last": paginator.num_pages,
+            }
+        raise PageOutOfRange(message)
+    return paginator.page(number)

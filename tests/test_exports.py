@@ -1,0 +1,353 @@
+"""Exports: the list page's filtered set as CSV and as the interchange JSON, streamed, with public fields only."""
+
+import csv
+import datetime
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from testimony import interchange
+from testimony.models import CrossReference, Place, Status, Tag, Testimony
+
+from . import factories
+from .conftest import CONFIDENTIAL_MARKER, DRAFT_MARKER, INTERNAL_NOTE_MARKER
+
+Relation = CrossReference.Relation
+
+
+@pytest.fixture
+def collection(published, draft):
+    """Two places (one inside the other), a source, an incident, a statement, links, the shared cast."""
+    country = factories.make_place("Kazakhstan", kind=Place.Kind.COUNTRY, slug="kazakhstan", other_names="Қазақстан")
+    almaty = factories.make_place(
+        "Almaty",
+        parent=country,
+        kind=Place.Kind.CITY,
+        slug="almaty",
+        latitude=Decimal("43.25"),
+        longitude=Decimal("76.9"),
+    )
+    source = factories.make_source("bne IntelliNews", slug="bne", url="https://www.intellinews.com/")
+    incident = factories.make_incident("Storming of the akimat", slug="akimat", place=almaty)
+    statement = factories.make_statement(
+        "20,000 bandits attacked Almaty.", actor=factories.make_actor("Tokayev", slug="tokayev"), source=source
+    )
+    statement.incidents.set([incident])
+    factories.make_statement(f"Draft claim {DRAFT_MARKER}", status=Status.DRAFT)
+    published.place = almaty
+    published.source = source
+    published.source_url = "https://www.intellinews.com/a"
+    published.source_published = datetime.date(2022, 2, 6)
+    published.part_of_day = "night"
+    published.save()
+    published.tags.set([Tag.objects.get(slug="first-hand")])
+    published.incidents.set([incident])
+    elsewhere = factories.make_testimony("In Aktobe", date_start=datetime.date(2022, 1, 4))
+    factories.make_cross_reference(published, statement, Relation.CONTRADICTS, note="Men with guns.")
+    factories.make_cross_reference(published, elsewhere, Relation.CORROBORATES, note="Same pattern.")
+    factories.make_cross_reference(published, draft, Relation.CONTEXT, note=f"Hidden {DRAFT_MARKER}")
+    return {"published": published, "elsewhere": elsewhere, "statement": statement, "almaty": almaty}
+
+
+def _body(response):
+    assert isinstance(response, StreamingHttpResponse)
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def _csv(response):
+    return list(csv.DictReader(io.StringIO(_body(response))))
+
+
+def test_csv_has_the_header_row_and_one_row_per_public_testimony(client, collection):
+    response = client.get("/testimonies/export.csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="testimonies-{today}.csv"'
+    text = _body(response)
+    assert text.splitlines()[0] == (
+        "identifier,title,body,language,translation,witness_descriptor,witness_role,date_start,date_end,"
+        "part_of_day,is_date_approximate,place,source,source_url,source_published,collected_on,tags,incidents,"
+        "status,retraction_note,url"
+    )
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["title"] for row in rows] == ["In Aktobe", "Men in balaclavas handed out alcohol"]
+    row = rows[1]
+    published = collection["published"]
+    assert row == {
+        "identifier": published.identifier,
+        "title": "Men in balaclavas handed out alcohol",
+        "body": published.body,
+        "language": "en",
+        "translation": "",
+        "witness_descriptor": "protester at Republic Square",
+        "witness_role": "resident",
+        "date_start": "2022-01-05",
+        "date_end": "2022-01-05",
+        "part_of_day": "night",
+        "is_date_approximate": "false",
+        "place": "almaty",
+        "source": "bne",
+        "source_url": "https://www.intellinews.com/a",
+        "source_published": "2022-02-06",
+        "collected_on": "",
+        "tags": "first-hand",
+        "incidents": "akimat",
+        "status": "published",
+        "retraction_note": "",
+        "url": f"http://testserver/testimonies/{published.identifier}/",
+    }
+
+
+def test_csv_joins_several_tags_with_semicolons(client, published):
+    published.tags.set(Tag.objects.filter(slug__in=["first-hand", "second-hand"]))
+
+    (row,) = _csv(client.get("/testimonies/export.csv"))
+
+    assert sorted(row["tags"].split(";")) == ["first-hand", "second-hand"]
+
+
+def test_json_parses_and_holds_the_vocabulary_and_the_testimonies(client, collection):
+    response = client.get("/testimonies/export.json")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="testimonies-')
+    text = _body(response)
+    data = json.loads(text)
+    assert data["format"] == "testimony-archive"
+    assert data["version"] == 1
+    assert data["source_url"] == "http://testserver/testimonies/export.json"
+    vocabulary = data["vocabulary"]
+    assert vocabulary["places"] == [
+        {
+            "slug": "kazakhstan",
+            "name": "Kazakhstan",
+            "other_names": "Қазақстан",
+            "kind": "country",
+            "parent": None,
+            "latitude": None,
+            "longitude": None,
+        },
+        {
+            "slug": "almaty",
+            "name": "Almaty",
+            "other_names": "",
+            "kind": "city",
+            "parent": "kazakhstan",
+            "latitude": "43.250000",
+            "longitude": "76.900000",
+        },
+    ]
+    assert {"slug": "proximity", "name": "Proximity", "position": 1}.items() <= vocabulary["tag_groups"][0].items()
+    first_hand = next(tag for tag in vocabulary["tags"] if tag["slug"] == "first-hand")
+    assert first_hand["group"] == "proximity"
+    assert vocabulary["sources"] == [
+        {
+            "slug": "bne",
+            "name": "bne IntelliNews",
+            "kind": "publication",
+            "url": "https://www.intellinews.com/",
+            "description": "",
+        }
+    ]
+    assert {"slug": "tokayev", "name": "Tokayev", "kind": "government", "office": "", "description": ""} in vocabulary[
+        "actors"
+    ]
+    assert vocabulary["incidents"][0] == {
+        "slug": "akimat",
+        "name": "Storming of the akimat",
+        "date_start": "2022-01-05",
+        "date_end": "2022-01-05",
+        "is_date_approximate": False,
+        "place": "almaty",
+        "description": "",
+    }
+    (statement,) = vocabulary["statements"]
+    assert statement == {
+        "identifier": collection["statement"].identifier,
+        "actor": "tokayev",
+        "made_on": "2022-01-05",
+        "is_date_approximate": False,
+        "claim": "20,000 bandits attacked Almaty.",
+        "quote": "",
+        "language": "en",
+        "source": "bne",
+        "source_url": "",
+        "incidents": ["akimat"],
+        "status": "published",
+        "retraction_note": "",
+    }
+    assert [t["title"] for t in data["testimonies"]] == ["In Aktobe", "Men in balaclavas handed out alcohol"]
+    record = data["testimonies"][1]
+    published = collection["published"]
+    assert record["identifier"] == published.identifier
+    assert record["url"] == f"http://testserver/testimonies/{published.identifier}/"
+    assert record["witness"] == {"descriptor": "protester at Republic Square", "role": "resident"}
+    assert record["place"] == "almaty"
+    assert record["tags"] == ["first-hand"]
+    assert record["incidents"] == ["akimat"]
+    assert record["collected_on"] is None
+    assert record["published_at"].endswith("Z")
+    assert record["cross_references"] == [
+        {"relation": "contradicts", "statement": collection["statement"].identifier, "note": "Men with guns."},
+        {"relation": "corroborates", "testimony": collection["elsewhere"].identifier, "note": "Same pattern."},
+    ]
+
+
+def test_json_puts_each_testimony_on_its_own_line(client, collection):
+    lines = _body(client.get("/testimonies/export.json")).splitlines()
+
+    testimony_lines = [line for line in lines if line.startswith('{"identifier": "T-')]
+    assert len(testimony_lines) == 2
+    for line in testimony_lines:
+        assert json.loads(line.rstrip(","))["url"].startswith("http://testserver/testimonies/T-")
+    assert lines[0].startswith('{"format": "testimony-archive", "version": 1, "exported": ')
+
+
+@pytest.mark.parametrize("path", ["/testimonies/export.csv", "/testimonies/export.json"])
+def test_exports_hold_no_draft_confidential_or_internal_text(client, collection, path):
+    text = _body(client.get(path))
+
+    assert DRAFT_MARKER not in text
+    assert CONFIDENTIAL_MARKER not in text
+    assert INTERNAL_NOTE_MARKER not in text
+    for private in ("editor_notes", "created_by", "updated_by", "search_vector", "real_name", '"version": 2'):
+        assert private not in text
+
+
+@pytest.mark.parametrize("path", ["/testimonies/export.csv", "/testimonies/export.json"])
+def test_exports_follow_the_list_filters(client, collection, path):
+    text = _body(client.get(path, {"place": "kazakhstan"}))  # includes every place beneath it
+
+    assert "Men in balaclavas handed out alcohol" in text
+    assert "In Aktobe" not in text
+
+    text = _body(client.get(path, {"date_to": "2022-01-04"}))
+    assert "In Aktobe" in text
+    assert "Men in balaclavas" not in text
+
+
+def test_exports_follow_the_statement_filter(client, collection):
+    statement = collection["statement"].identifier
+
+    rows = _csv(client.get("/testimonies/export.csv", {"statement": statement, "relation": "contradicts"}))
+
+    assert [row["title"] for row in rows] == ["Men in balaclavas handed out alcohol"]
+
+
+@pytest.mark.parametrize("path", ["/testimonies/export.csv", "/testimonies/export.json"])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"date_from": "5 Jan"}, "Invalid parameter “date_from”: Enter a date as YYYY-MM-DD, for example 2022-01-05."),
+        ({"place": "atlantis"}, "Invalid parameter “place”: No place matches “atlantis”. Choose one from the list."),
+        ({"sort": "random"}, "Invalid parameter “sort”:"),
+    ],
+)
+def test_bad_parameters_are_a_plain_400_naming_the_parameter(client, published, path, params, message):
+    response = client.get(path, params)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert message in response.content.decode()
+
+
+def _make_rows(n, place):
+    tags = list(Tag.objects.all()[:2])
+    statement = factories.make_statement()
+    for i in range(n):
+        testimony = factories.make_testimony(f"Row {i}", place=place, incidents=[factories.make_incident()])
+        testimony.tags.set(tags)
+        factories.make_cross_reference(testimony, statement, Relation.CONTRADICTS)
+
+
+@pytest.mark.parametrize(("path", "queries"), [("/testimonies/export.csv", 4), ("/testimonies/export.json", 13)])
+def test_export_queries_do_not_grow_with_rows(client, db, django_assert_num_queries, path, queries):
+    place = factories.make_place("Almaty", slug="almaty")
+    _make_rows(10, place)
+    # CSV: the place parameter, then per chunk the rows, their tags, their incidents.
+    # JSON: the place parameter; 8 for the vocabulary (statements bring their incidents); 4 per chunk of rows.
+    with django_assert_num_queries(queries):
+        assert _body(client.get(path, {"place": "almaty"})).count("saw: Row ") == 10
+
+    _make_rows(30, place)
+    with django_assert_num_queries(queries):
+        assert _body(client.get(path, {"place": "almaty"})).count("saw: Row ") == 40
+
+
+def test_writers_query_per_chunk_not_per_row(db, django_assert_num_queries):
+    place = factories.make_place()
+    _make_rows(12, place)
+    testimonies = Testimony.objects.public()
+
+    def url_for(identifier):
+        return f"/t/{identifier}"
+
+    # 12 rows in chunks of 5: three chunks, each the rows (one query on SQLite, which fetches them in one go, or
+    # a server-side cursor on PostgreSQL), their tags and their incidents.
+    with django_assert_num_queries(1 + 2 * 3):
+        rows = list(
+            csv.reader(io.StringIO("".join(interchange.csv_chunks(testimonies, url_for=url_for, chunk_size=5))))
+        )
+    assert len(rows) == 13
+
+
+def test_writers_stream_in_chunks(db):
+    factories.make_testimonies(250)
+
+    chunks = list(interchange.csv_chunks(Testimony.objects.public(), url_for=str))
+
+    assert len(chunks) > 3
+    assert chunks[0].startswith("identifier,title,")
+
+
+def test_json_export_of_an_empty_archive_is_valid(client, db):
+    data = json.loads(_body(client.get("/testimonies/export.json")))
+
+    assert data["testimonies"] == []
+    assert data["vocabulary"]["statements"] == []
+
+
+def _empty_the_archive():
+    """Remove every entry and the vocabulary an import brings back (the seeded credibility tags stay)."""
+    from testimony.models import Actor, Incident, Source, Statement, Witness
+
+    CrossReference.objects.all().delete()
+    Testimony.objects.all().delete()
+    Statement.objects.all().delete()
+    Witness.objects.all().delete()
+    Incident.objects.all().delete()
+    Actor.objects.all().delete()
+    Source.objects.all().delete()
+    for place in Place.objects.order_by("-depth"):
+        place.delete()
+
+
+def test_json_export_imports_back_into_an_empty_archive(
+    client, collection, tmp_path, django_capture_on_commit_callbacks
+):
+    from testimony import importing
+
+    text = _body(client.get("/testimonies/export.json"))
+    first = json.loads(text)
+    path = tmp_path / "export.json"
+    path.write_text(text, encoding="utf-8")
+    _empty_the_archive()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = importing.import_file(path, publish=True)
+
+    assert report.ok, report.errors
+    second = json.loads(_body(client.get("/testimonies/export.json")))
+    assert second["vocabulary"] == first["vocabulary"]
+
+    def comparable(record):
+        return {key: value for key, value in record.items() if key != "published_at"}
+
+    assert [comparable(t) for t in second["testimonies"]] == [comparable(t) for t in first["testimonies"]]

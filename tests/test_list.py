@@ -1,0 +1,307 @@
+"""The list of testimonies: what a reader sees, page by page, and what it costs."""
+
+import datetime
+import html
+import re
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+
+from testimony import facets, pagination, search
+from testimony.models import CrossReference, Place, Status, Testimony
+
+from . import factories
+from .conftest import CONFIDENTIAL_MARKER, DRAFT_MARKER, INTERNAL_NOTE_MARKER
+
+LIST = reverse("testimony:list")
+
+
+def titles(response):
+    """The result titles on the page, in order."""
+    found = re.findall(r'<h3 class="card-title" id="card-[^"]+"><a href="[^"]+">([^<]+)</a>', response.text)
+    return [html.unescape(title) for title in found]
+
+
+def test_published_testimony_is_listed_and_draft_is_not(client, published, draft):
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert titles(response) == ["Men in balaclavas handed out alcohol"]
+    assert DRAFT_MARKER not in response.text
+    assert "1 testimony" in response.text
+
+
+def test_confidential_witness_data_and_internal_notes_never_show(client, published):
+    response = client.get(LIST)
+    assert CONFIDENTIAL_MARKER not in response.text
+    assert INTERNAL_NOTE_MARKER not in response.text
+    assert "protester at Republic Square" in response.text  # the public descriptor does
+
+
+def test_in_review_testimony_is_not_listed(client, db):
+    factories.make_testimony("Waiting for an editor", status=Status.REVIEW)
+    response = client.get(LIST)
+    assert "Waiting for an editor" not in response.text
+    assert "No testimony has been published here yet." in response.text
+
+
+def test_retracted_testimony_is_listed_and_marked(client, db):
+    factories.make_testimony("Later found wrong", status=Status.RETRACTED)
+    response = client.get(LIST)
+    assert titles(response) == ["Later found wrong"]
+    assert '<p class="badge badge-retracted">Retracted</p>' in response.text
+
+
+def test_result_shows_date_part_of_day_place_descriptor_and_tags(client, db):
+    place = factories.make_place("Shanyrak", slug="shanyrak")
+    tag = factories.make_tag("Seen it", slug="seen-it")
+    factories.make_testimony(
+        "Gunfire at night",
+        date_start=datetime.date(2022, 1, 4),
+        date_end=datetime.date(2022, 1, 6),
+        part_of_day="night",
+        is_date_approximate=True,
+        place=place,
+        witness=factories.make_witness("taxi driver"),
+        tags=[tag],
+    )
+    response = client.get(LIST)
+    assert "approx. 4–6 January 2022</time></a>, night" in response.text
+    assert f'href="{reverse("testimony:day", args=["2022-01-04"])}"' in response.text
+    assert f'<a href="{reverse("testimony:place", args=["shanyrak"])}">Shanyrak</a>' in response.text
+    assert "taxi driver" in response.text
+    assert '<a class="chip" href="/testimonies/?tag=seen-it">Seen it</a>' in response.text
+
+
+def test_twenty_five_a_page_with_links_to_the_next(client, db):
+    for day in range(30):
+        factories.make_testimony(f"Account {day:02d}", date_start=datetime.date(2022, 1, 1) + datetime.timedelta(day))
+    first = client.get(LIST)
+    assert len(titles(first)) == 25
+    assert titles(first)[0] == "Account 00"
+    assert "30 testimonies" in first.text
+    assert 'rel="next" href="?page=2"' in first.text
+    second = client.get(LIST, {"page": "2"})
+    assert titles(second) == [f"Account {n}" for n in range(25, 30)]
+    assert "Showing 26–30" in second.text
+    assert f'rel="prev" href="{LIST}"' in second.text
+
+
+def test_page_past_the_end_is_a_404_with_a_message(client, published):
+    response = client.get(LIST, {"page": "3"})
+    assert response.status_code == 404
+    assert "There is no page 3: the results end at page 1." in response.text
+
+
+@pytest.mark.parametrize("value", ["x", "0", "-1", "2.5", "1e3", "99999999999"])
+def test_malformed_page_is_a_400_with_a_message(client, published, value):
+    response = client.get(LIST, {"page": value})
+    assert response.status_code == 400
+    assert "Enter a page number as a whole number from 1, for example 2." in response.text
+    assert '<form method="get"' in response.text
+
+
+def test_count_stops_at_the_cap_and_says_more_than(client, db, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 30)
+    monkeypatch.setattr(facets, "SAMPLE_SIZE", 30)
+    factories.make_testimonies(31)
+    response = client.get(LIST)
+    assert "More than 30 testimonies" in response.text
+    assert "these counts are taken from the first 30 matching testimonies" in response.text
+    # Pages beyond the counted rows are not offered.
+    assert client.get(LIST, {"page": "2"}).status_code == 200
+    past = client.get(LIST, {"page": "3"})
+    assert past.status_code == 404
+    assert "Only the first 30 results can be paged through." in past.text
+
+
+def test_count_below_the_cap_is_exact(client, db, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 30)
+    factories.make_testimonies(30)
+    response = client.get(LIST)
+    assert "30 testimonies" in response.text
+    assert "More than" not in response.text
+    assert "these counts are taken from" not in response.text
+
+
+def test_sort_orders(client, db):
+    early = factories.make_testimony("Early", date_start=datetime.date(2022, 1, 3))
+    late = factories.make_testimony("Late", date_start=datetime.date(2022, 1, 9))
+    middle = factories.make_testimony("Middle", date_start=datetime.date(2022, 1, 5))
+    for order, testimony in enumerate([late, early, middle]):  # published in this order
+        testimony.published_at = datetime.datetime(2022, 2, 1 + order, tzinfo=datetime.UTC)
+        testimony.save()
+    assert titles(client.get(LIST)) == ["Early", "Middle", "Late"]
+    assert titles(client.get(LIST, {"sort": "date"})) == ["Early", "Middle", "Late"]
+    assert titles(client.get(LIST, {"sort": "-date"})) == ["Late", "Middle", "Early"]
+    assert titles(client.get(LIST, {"sort": "added"})) == ["Middle", "Early", "Late"]
+
+
+def test_search_finds_words_and_marks_them_in_a_snippet(client, published, draft):
+    factories.make_testimony("Unrelated", body="Nothing about masks here.")
+    factories.make_testimony(f"Draft with balaclavas {DRAFT_MARKER}", body="balaclavas", status=Status.DRAFT)
+    search.reindex()
+    response = client.get(LIST, {"q": "balaclavas"})
+    assert response.status_code == 200
+    assert titles(response) == ["Men in balaclavas handed out alcohol"]
+    assert "<mark>balaclavas</mark>" in response.text
+    assert DRAFT_MARKER not in response.text
+    assert "“balaclavas” in testimonies" in response.text  # the page title
+    assert 'aria-current="true" href="?q=balaclavas&amp;sort=relevance"' in response.text
+
+
+def test_search_snippet_is_escaped(client, db):
+    factories.make_testimony("Markup", body="The <script>alert(1)</script> crowd chanted near the akimat.")
+    search.reindex()
+    response = client.get(LIST, {"q": "chanted"})
+    assert "<script>alert(1)</script>" not in response.text
+    assert "<mark>chanted</mark>" in response.text
+
+
+def test_active_filters_are_listed_each_with_a_removal_link(client, db):
+    place = factories.make_place("Almaty", slug="almaty")
+    tag = factories.make_tag("Seen it", slug="seen-it")
+    factories.make_testimony("Seen", place=place, tags=[tag])
+    response = client.get(LIST, {"place": "almaty", "tag": "seen-it", "date_from": "2022-01-04"})
+    assert "Place: Almaty" in response.text
+    assert "Tag: Seen it" in response.text
+    assert "From 4 January 2022" in response.text
+    assert 'href="?tag=seen-it&amp;date_from=2022-01-04"' in response.text  # removes the place
+    assert 'href="?place=almaty&amp;date_from=2022-01-04"' in response.text  # removes the tag
+    assert f'<a class="clear-filters" href="{LIST}">Remove all filters</a>' in response.text
+
+
+def test_empty_result_says_why_and_offers_to_remove_filters(client, db):
+    factories.make_place("Aktobe", slug="aktobe")
+    factories.make_testimony("Elsewhere")
+    response = client.get(LIST, {"place": "aktobe", "role": "driver"})
+    assert response.status_code == 200
+    assert "0 testimonies" in response.text
+    assert "No published testimony matches all 2 of these filters together." in response.text
+    assert 'href="?role=driver">Remove “Place: Aktobe”</a>' in response.text
+    assert 'href="?place=aktobe">Remove “Witness role: Driver”</a>' in response.text
+
+
+def test_export_links_carry_the_same_filters(client, published):
+    response = client.get(LIST, {"role": "resident", "page": "1"})
+    assert f'href="{reverse("testimony:export-csv")}?role=resident"' in response.text
+    assert f'href="{reverse("testimony:export-json")}?role=resident"' in response.text
+
+
+def test_filter_form_keeps_the_values_asked_for(client, db):
+    factories.make_place("Almaty", slug="almaty")
+    response = client.get(LIST, {"q": "gunfire", "date_from": "2022-01-04", "place": "almaty"})
+    assert 'name="q" value="gunfire"' in response.text
+    assert 'name="date_from" value="2022-01-04"' in response.text
+    assert '<option value="almaty" selected>' in response.text
+
+
+def test_list_page_is_valid_enough_to_have_landmarks_and_labels(client, published):
+    response = client.get(LIST)
+    html = response.text
+    assert '<a class="skip-link" href="#main-content">' in html
+    assert '<main id="main-content"' in html
+    assert '<search class="filter-panel"' in html
+    assert '<label for="f-q">' in html
+    assert 'aria-current="page">Testimonies</a>' in html
+    assert '<html lang="en">' in html
+
+
+def _varied_testimonies(count, places, tags, sources, incident, statement):
+    for n in range(count):
+        testimony = factories.make_testimony(
+            f"Account {n}",
+            place=places[n % len(places)],
+            tags=tags[: 1 + n % len(tags)],
+            source=sources[n % len(sources)],
+            witness=factories.make_witness(role=["resident", "driver", "medical"][n % 3]),
+            incidents=[incident],
+        )
+        factories.make_cross_reference(testimony, statement, relation="contradicts")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"place": "city", "tag": ["tag-a", "tag-b"], "role": "driver", "date_from": "2022-01-01", "sort": "-date"},
+        {"q": "account", "source": "source-a"},
+        {"statement": "S-0001", "relation": "contradicts", "incident": "riot"},
+    ],
+    ids=["no-filters", "filters", "search", "statement"],
+)
+def test_query_count_does_not_grow_with_rows(client, db, django_assert_num_queries, params):
+    """Eleven queries (four vocabularies, the bounded count, the rows, their tags, four facets), plus one lookup
+    for each place, set of tags, source, incident or statement named in the parameters."""
+    city = factories.make_place("City", slug="city")
+    places = [city, factories.make_place(parent=city), factories.make_place()]
+    tags = [factories.make_tag(slug="tag-a"), factories.make_tag(slug="tag-b"), factories.make_tag()]
+    sources = [factories.make_source(slug="source-a"), factories.make_source()]
+    incident = factories.make_incident(slug="riot")
+    statement = factories.make_statement()
+    assert statement.identifier == "S-0001"
+    _varied_testimonies(6, places, tags, sources, incident, statement)
+    search.reindex()
+    lookups = sum(1 for key in ("place", "tag", "source", "incident", "statement") if key in params)
+    with django_assert_num_queries(11 + lookups):
+        response = client.get(LIST, params)
+    assert response.status_code == 200
+    assert len(titles(response)) >= 1
+
+    more_places = [factories.make_place(parent=city) for _ in range(5)]
+    more_tags = [factories.make_tag() for _ in range(5)]
+    _varied_testimonies(
+        40, places + more_places, tags + more_tags, sources + [factories.make_source()], incident, statement
+    )
+    search.reindex()
+    with django_assert_num_queries(11 + lookups):
+        response = client.get(LIST, params)
+    assert response.status_code == 200
+    assert len(titles(response)) > 1
+
+
+# --- The seed collection ----------------------------------------------------------------------------------------
+
+SEED = settings.BASE_DIR / "fixtures" / "kazakhstan-2022.json"
+
+
+@pytest.fixture
+def seed(db):
+    if not SEED.exists():
+        pytest.skip(f"the seed collection {SEED.name} is not in fixtures/ yet")
+    call_command("loaddata", str(SEED), verbosity=0)
+    search.reindex()
+
+
+def test_seed_collection_is_listed_in_full(client, seed):
+    public = Testimony.objects.public()
+    response = client.get(LIST)
+    assert f"{public.count()} testimonies" in response.text
+    assert len(titles(response)) == min(25, public.count())
+
+
+def test_seed_place_filter_includes_the_places_within(client, seed):
+    almaty = Place.objects.get(slug="almaty")
+    expected = set(Testimony.objects.public().in_place(almaty).values_list("title", flat=True))
+    assert len(expected) > Testimony.objects.public().filter(place=almaty).count()  # some are in districts
+    response = client.get(LIST, {"place": "almaty"})
+    assert set(titles(response)) == expected
+
+
+def test_seed_statement_filter_finds_the_contradicting_accounts(client, seed):
+    link = CrossReference.objects.public().filter(relation="contradicts", statement__isnull=False).first()
+    statement = link.statement
+    expected = set(
+        Testimony.objects.public()
+        .filter(cross_references__statement=statement, cross_references__relation="contradicts")
+        .values_list("title", flat=True)
+    )
+    response = client.get(LIST, {"statement": statement.identifier, "relation": "contradicts"})
+    assert set(titles(response)) == expected
+
+
+def test_seed_search_for_balaclavas(client, seed):
+    response = client.get(LIST, {"q": "balaclava"})  # the singular finds the plural
+    assert any("balaclavas" in title for title in titles(response))
+    assert "<mark>" in response.text

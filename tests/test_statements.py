@@ -1,0 +1,222 @@
+"""Official statements: the list with its counts, and a statement beside the testimonies that back or deny it."""
+
+import datetime
+import re
+
+import pytest
+
+from testimony.models import Actor, CrossReference, Status, Tag
+
+from . import factories
+from .conftest import DRAFT_MARKER, INTERNAL_NOTE_MARKER
+
+Relation = CrossReference.Relation
+
+
+@pytest.fixture
+def ministry(db):
+    return factories.make_actor("Ministry of Internal Affairs", slug="mvd", kind=Actor.Kind.GOVERNMENT)
+
+
+@pytest.fixture
+def president(db):
+    return factories.make_actor("Kassym-Jomart Tokayev", slug="tokayev", kind=Actor.Kind.PERSON, office="President")
+
+
+@pytest.fixture
+def claim(president):
+    return factories.make_statement(
+        "20,000 bandits attacked Almaty.",
+        actor=president,
+        made_on=datetime.date(2022, 1, 7),
+        quote="Алматы подвергся нападению двадцати тысяч бандитов.",
+        language="ru",
+        source_url="https://akorda.kz/address",
+        editor_notes=f"Check the transcript {INTERNAL_NOTE_MARKER}",
+    )
+
+
+def _section(html, css_class):
+    match = re.search(rf'<section class="verdict {css_class}".*?</section>', html, re.S)
+    return match.group(0) if match else ""
+
+
+def test_statement_page_puts_testimonies_in_the_right_columns(client, claim, published):
+    contradicting = [factories.make_testimony("No bandits, just protesters"), published]
+    corroborating = factories.make_testimony("Armed men arrived by bus")
+    context = factories.make_testimony("The internet was cut")
+    first_hand = Tag.objects.get(slug="first-hand")
+    contradicting[0].tags.add(first_hand)
+    for testimony in contradicting:
+        factories.make_cross_reference(testimony, claim, Relation.CONTRADICTS, note=f"Note on {testimony.title}")
+    factories.make_cross_reference(corroborating, claim, Relation.CORROBORATES, note="Seen at the bus station.")
+    factories.make_cross_reference(context, claim, Relation.CONTEXT, note="Explains the silence.")
+
+    response = client.get(f"/statements/{claim.identifier}/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    contra = _section(html, "verdict-contradicts")
+    corro = _section(html, "verdict-corroborates")
+    assert "2 testimonies contradict it" in contra
+    assert "No bandits, just protesters" in contra
+    assert "Men in balaclavas handed out alcohol" in contra
+    assert "Note on No bandits, just protesters" in contra
+    assert 'href="/methodology/#tag-first-hand"' in contra
+    assert "Armed men arrived by bus" not in contra
+    assert "1 testimony corroborates it" in corro
+    assert "Armed men arrived by bus" in corro
+    assert "Seen at the bus station." in corro
+    assert "The internet was cut" in _section(html, "verdict-context")
+    assert html.index("verdict-corroborates") < html.index("verdict-context")
+    assert f'href="/testimonies/?statement={claim.identifier}&amp;relation=contradicts"' in contra
+
+
+def test_statement_page_shows_claim_actor_date_quote_and_source(client, claim):
+    html = client.get(f"/statements/{claim.identifier}/").content.decode()
+
+    assert '<h1 id="statement-title">20,000 bandits attacked Almaty.</h1>' in html
+    assert "Kassym-Jomart Tokayev, President" in html
+    assert '<a href="/days/2022-01-07/"><time datetime="2022-01-07">7 January 2022</time></a>' in html
+    assert '<blockquote lang="ru" cite="https://akorda.kz/address">' in html
+    assert "Алматы подвергся нападению двадцати тысяч бандитов." in html
+    assert "No testimony in the archive contradicts this claim." in html
+    assert INTERNAL_NOTE_MARKER not in html
+
+
+def test_unpublished_testimonies_are_not_counted_or_shown(client, claim):
+    hidden = factories.make_testimony(f"Draft {DRAFT_MARKER}", status=Status.DRAFT)
+    factories.make_cross_reference(hidden, claim, Relation.CONTRADICTS, note=f"Draft note {DRAFT_MARKER}")
+
+    html = client.get(f"/statements/{claim.identifier}/").content.decode()
+
+    assert DRAFT_MARKER not in html
+    assert "0 testimonies contradict it" in html
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.REVIEW])
+def test_unpublished_statement_is_not_found(client, db, status):
+    statement = factories.make_statement(f"Secret {DRAFT_MARKER}", status=status)
+
+    response = client.get(f"/statements/{statement.identifier}/")
+
+    assert response.status_code == 404
+    assert client.get("/statements/S-9999/").status_code == 404
+
+
+def test_retracted_statement_shows_its_note(client, db):
+    statement = factories.make_statement("Wrongly attributed", status=Status.RETRACTED, retraction_note="Misquoted.")
+
+    html = client.get(f"/statements/{statement.identifier}/").content.decode()
+
+    assert "This entry has been retracted" in html
+    assert "Misquoted." in html
+
+
+def _add_links(statement, n):
+    tag = Tag.objects.get(slug="first-hand")
+    for i in range(n):
+        for relation in Relation.values:
+            testimony = factories.make_testimony(f"{relation} {i}", place=factories.make_place())
+            testimony.tags.add(tag, Tag.objects.get(slug="second-hand"))
+            factories.make_cross_reference(testimony, statement, relation)
+
+
+def test_statement_page_runs_a_fixed_number_of_queries(client, claim, django_assert_num_queries):
+    _add_links(claim, 1)
+    # the statement, its incidents, its cross-references with testimonies, their tags
+    with django_assert_num_queries(4):
+        assert client.get(f"/statements/{claim.identifier}/").status_code == 200
+
+    _add_links(claim, 4)
+    with django_assert_num_queries(4):
+        response = client.get(f"/statements/{claim.identifier}/")
+    assert len(response.context["contradicting"]) == 5
+
+
+def test_list_shows_each_claim_with_actor_date_and_counts(client, claim, ministry):
+    other = factories.make_statement("Peaceful protesters were not fired upon.", actor=ministry)
+    for i in range(3):
+        factories.make_cross_reference(factories.make_testimony(f"c{i}"), claim, Relation.CONTRADICTS)
+    factories.make_cross_reference(factories.make_testimony("b"), claim, Relation.CORROBORATES)
+    hidden = factories.make_testimony("hidden", status=Status.DRAFT)
+    factories.make_cross_reference(hidden, claim, Relation.CONTRADICTS)
+    factories.make_statement(f"Draft {DRAFT_MARKER}", status=Status.DRAFT)
+
+    response = client.get("/statements/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2 statements" in html
+    card = re.search(
+        rf'<article class="statement-card" aria-labelledby="statement-{claim.identifier}">.*?</article>', html, re.S
+    ).group(0)
+    assert "20,000 bandits attacked Almaty." in card
+    assert "Kassym-Jomart Tokayev, President" in card
+    assert "7 January 2022" in card
+    assert (
+        f'<a href="/testimonies/?statement={claim.identifier}&amp;relation=contradicts">3 testimonies contradict</a>'
+        in card
+    )
+    assert "1 testimony corroborates" in card
+    assert "Peaceful protesters were not fired upon." in html
+    assert other.get_absolute_url() in html
+    assert DRAFT_MARKER not in html
+
+
+def test_list_filters_by_actor_kind_and_actor(client, claim, ministry):
+    factories.make_statement("Peaceful protesters were not fired upon.", actor=ministry)
+
+    by_kind = client.get("/statements/", {"kind": "person"}).content.decode()
+    by_actor = client.get("/statements/", {"actor": "mvd"}).content.decode()
+
+    assert "20,000 bandits attacked Almaty." in by_kind
+    assert "Peaceful protesters" not in by_kind
+    assert "Peaceful protesters" in by_actor
+    assert "20,000 bandits" not in by_actor
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"kind": "aliens"}, "“aliens” is not a kind of actor. Choose one from the list."),
+        ({"actor": "nobody"}, "No actor with public statements matches “nobody”."),
+    ],
+)
+def test_list_explains_a_bad_filter(client, claim, params, message):
+    response = client.get("/statements/", params)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_list_is_paginated_and_a_bad_page_is_a_clear_404(client, president):
+    for i in range(30):
+        factories.make_statement(f"Claim number {i}.", actor=president)
+
+    first = client.get("/statements/").content.decode()
+    second = client.get("/statements/", {"page": "2"}).content.decode()
+    missing = client.get("/statements/", {"page": "9"})
+    garbage = client.get("/statements/", {"page": "abc"})
+
+    assert first.count('class="statement-card"') == 25
+    assert 'rel="next" href="?page=2"' in first
+    assert second.count('class="statement-card"') == 5
+    assert missing.status_code == 404
+    assert "There is no page 9: the results end at page 2." in missing.content.decode()
+    assert garbage.status_code == 404
+    assert "Enter a page number as a whole number from 1, for example 2." in garbage.content.decode()
+
+
+def test_list_runs_a_fixed_number_of_queries(client, claim, ministry, django_assert_num_queries):
+    _add_links(claim, 1)
+    # count, page of statements with their counts, the actors offered in the filter
+    with django_assert_num_queries(3):
+        assert client.get("/statements/").status_code == 200
+
+    for i in range(10):
+        statement = factories.make_statement(f"Claim {i}", actor=factories.make_actor())
+        _add_links(statement, 1)
+    with django_assert_num_queries(3):
+        response = client.get("/statements/")
+    assert len(response.context["page"].object_list) == 11
