@@ -8,6 +8,7 @@ DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -133,6 +134,10 @@ if os.getenv("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 READ_REPLICA = "replica" if "replica" in DATABASES else ""
 DATABASE_ROUTERS = ["testimony.routing.ReplicaRouter"]
+
+# Where an uploaded import waits between its preview and its confirmation. With several app servers, point it at
+# storage they share (or pin editors to one server), or a confirmation reaching another server finds nothing.
+IMPORT_UPLOAD_DIR = os.getenv("IMPORT_UPLOAD_DIR", str(Path(tempfile.gettempdir()) / "testimony-imports"))
 
 # Seconds a CDN or browser may keep an anonymous reader's page (0 disables); editors' pages are never cached.
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", "0" if DEBUG else "60")

@@ -1,10 +1,12 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import path, register_converter
 
-from .converters import IsoDateConverter
+from .converters import IdentifierConverter, IsoDateConverter, RevisionNumberConverter
 from .views import browse, days, exports, feeds, pages, revisions, statements, testimonies
 
 register_converter(IsoDateConverter, "isodate")
+register_converter(IdentifierConverter, "identifier")
+register_converter(RevisionNumberConverter, "revision")
 
 app_name = "testimony"
 
@@ -12,15 +14,22 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("methodology/", pages.methodology, name="methodology"),
     path("robots.txt", pages.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": feeds.SITEMAPS}, name="sitemap"),
+    # An index of one sitemap per family, each paginated at the sitemaps framework's 50,000 URLs (?p=2 ...).
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": feeds.SITEMAPS, "sitemap_url_name": "testimony:sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": feeds.SITEMAPS}, name="sitemap-section"),
     path("feeds/testimonies/", feeds.LatestTestimoniesFeed(), name="feed"),
     path("testimonies/", browse.testimony_list, name="list"),
     path("testimonies/export.csv", exports.export_csv, name="export-csv"),
     path("testimonies/export.json", exports.export_json, name="export-json"),
-    path("testimonies/<str:identifier>/", testimonies.detail, name="detail"),
-    path("testimonies/<str:identifier>/revisions/<int:number>/", revisions.revision, name="revision"),
+    path("testimonies/<identifier:identifier>/", testimonies.detail, name="detail"),
+    path("testimonies/<identifier:identifier>/revisions/<revision:number>/", revisions.revision, name="revision"),
     path("statements/", statements.statement_list, name="statements"),
-    path("statements/<str:identifier>/", statements.detail, name="statement"),
+    path("statements/<identifier:identifier>/", statements.detail, name="statement"),
     path("days/<isodate:day>/", days.day, name="day"),
     path("places/<slug:slug>/", browse.place, name="place"),
     path("incidents/<slug:slug>/", browse.incident, name="incident"),

@@ -111,11 +111,28 @@ def public_and_hidden(published, draft):
 
 
 def _sitemap_urls(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    assert root.tag == f"{SITEMAP}urlset"
-    return {loc.text.removeprefix("http://testserver") for loc in root.iter(f"{SITEMAP}loc")}
+    """Every URL listed by the sitemap index's section sitemaps."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    root = ET.fromstring(index.content)
+    assert root.tag == f"{SITEMAP}sitemapindex"
+    urls = set()
+    for section in root.iter(f"{SITEMAP}loc"):
+        response = client.get(section.text.removeprefix("http://testserver"))
+        assert response.status_code == 200
+        page = ET.fromstring(response.content)
+        assert page.tag == f"{SITEMAP}urlset"
+        urls |= {loc.text.removeprefix("http://testserver") for loc in page.iter(f"{SITEMAP}loc")}
+    return urls
+
+
+def test_sitemap_index_names_one_sitemap_per_family(client, db):
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    sections = sorted(loc.text.removeprefix("http://testserver") for loc in root.iter(f"{SITEMAP}loc"))
+    assert sections == [
+        f"/sitemap-{name}.xml"
+        for name in sorted(["days", "incidents", "pages", "places", "sources", "statements", "testimonies"])
+    ]
 
 
 def test_sitemap_lists_public_pages_and_not_drafts(client, published, draft, public_and_hidden):
@@ -139,11 +156,12 @@ def test_sitemap_lists_public_pages_and_not_drafts(client, published, draft, pub
 
 
 def test_sitemap_runs_a_fixed_number_of_queries(client, public_and_hidden, django_assert_num_queries):
-    # per section: testimonies, statements, places, incidents, sources (count + rows each); days (two queries)
-    with django_assert_num_queries(12):
+    # The index counts each section's pages (testimonies, statements, places, incidents, sources: one count each;
+    # days: two); each section then costs its count and its rows (days: two queries).
+    with django_assert_num_queries(19):
         _sitemap_urls(client)
 
     factories.make_testimonies(5)
     factories.make_place()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(19):
         _sitemap_urls(client)

@@ -12,6 +12,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from testimony import history
 from testimony.models import CrossReference, Status
 
 from . import factories
@@ -19,6 +20,7 @@ from .conftest import CONFIDENTIAL_MARKER, DRAFT_MARKER, INTERNAL_NOTE_MARKER
 
 MARKERS = (CONFIDENTIAL_MARKER, DRAFT_MARKER, INTERNAL_NOTE_MARKER)
 DAY = datetime.date(2022, 1, 5)
+SITEMAP_SECTIONS = ("pages", "testimonies", "statements", "days", "places", "incidents", "sources")
 
 
 @pytest.fixture
@@ -45,6 +47,8 @@ def cast(db, published, draft, django_capture_on_commit_callbacks):
         factories.make_cross_reference(published, public_statement, CrossReference.Relation.CONTRADICTS, "Saw no army.")
         factories.make_cross_reference(published, draft_statement, note=f"Links to a draft {DRAFT_MARKER}")
         factories.make_cross_reference(published, draft, note=f"Links to a draft testimony {DRAFT_MARKER}")
+        draft_statement.incidents.add(incident)
+        history.ensure_initial_revisions()
     return {
         "published": published,
         "draft": draft,
@@ -69,6 +73,8 @@ def _public_urls(cast):
         reverse("testimony:methodology"),
         reverse("testimony:robots"),
         reverse("testimony:sitemap"),
+        *[reverse("testimony:sitemap-section", args=[section]) for section in SITEMAP_SECTIONS],
+        reverse("testimony:revision", args=[published.identifier, 1]),
         reverse("testimony:feed"),
         list_url,
         list_url + filters,
@@ -104,6 +110,14 @@ def test_no_public_page_shows_drafts_or_confidential_data(client, cast):
         text = _text(response)
         for marker in MARKERS:
             assert marker not in text, f"{marker} leaked on {url}"
+
+
+def test_an_actor_known_only_for_a_draft_statement_is_not_offered(client, cast):
+    response = client.get(reverse("testimony:statements") + f"?actor={cast['draft_statement'].actor.slug}")
+    assert response.status_code == 400
+    assert "No actor with public statements matches" in response.content.decode()
+    for marker in MARKERS:
+        assert marker not in response.content.decode()
 
 
 def test_the_published_testimony_is_on_the_pages_that_list_it(client, cast):

@@ -87,8 +87,10 @@ def test_latest_revision_shows_its_tags_and_says_it_is_current(client, revised, 
 def test_cite_block_names_the_revision(client, revised):
     page = client.get(_url(revised, 2)).content.decode()
     assert "Cite this revision" in page
-    assert f"Testimony {revised.identifier}, revision 2 (" in page
-    assert f"/testimonies/{revised.identifier}/revisions/2/" in page
+    assert f"testimony {revised.identifier}, revision 2." in page
+    assert f"/testimonies/{revised.identifier}/revisions/2/ (accessed" in page
+    assert f"@misc{{{revised.identifier}r2," in page
+    assert f"howpublished = {{Testimony {revised.identifier}, revision 2" in page
 
 
 @pytest.mark.parametrize("number", [3, 0, 99])

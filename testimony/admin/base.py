@@ -16,6 +16,17 @@ from simple_history.admin import SimpleHistoryAdmin
 from testimony import history, locking, workflow
 
 
+def whole_number_or_404(value):
+    """An id from a URL as a database integer; anything else (``abc``, a 30-digit number) is a 404, not a 500."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Http404(_("No such record.")) from None
+    if not 0 < number < 2**63:
+        raise Http404(_("No such record."))
+    return number
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """django-simple-history's history list (who, when, which fields from what to what) and restore form, plus a
     page comparing any two records. Sets ``created_by``/``updated_by`` from the request's user."""
@@ -36,13 +47,16 @@ class HistoryAdmin(SimpleHistoryAdmin):
         # Before simple-history's "<id>/history/<record>/", which would take "compare" for a record id.
         return [compare, *super().get_urls()]
 
+    def history_view(self, request, object_id, extra_context=None):
+        return super().history_view(request, str(whole_number_or_404(unquote(object_id))), extra_context)
+
     def compare_view(self, request, object_id):
         """Two history records of one object side by side: ``?old=<record id>&new=<record id>``."""
-        object_id = unquote(object_id)
+        object_id = whole_number_or_404(unquote(object_id))
         records = self.model.history.filter(**{self.opts.pk.attname: object_id})
         try:
-            ids = sorted({int(request.GET["old"]), int(request.GET["new"])})
-        except (KeyError, ValueError):
+            ids = sorted({whole_number_or_404(request.GET["old"]), whole_number_or_404(request.GET["new"])})
+        except (KeyError, Http404):
             messages.error(request, _("Choose two versions to compare."))
             return HttpResponseRedirect("../")
         found = {record.pk: record for record in records.filter(history_id__in=ids).select_related("history_user")}
@@ -175,7 +189,9 @@ class VersionedAdmin(HistoryAdmin):
             return HttpResponseRedirect(request.path)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        current = self.get_object(request, unquote(object_id))
+        object_id = str(whole_number_or_404(unquote(object_id)))
+        version_id = str(whole_number_or_404(unquote(version_id)))
+        current = self.get_object(request, object_id)
         if current is None:
             raise Http404(_("This object no longer exists; its history is kept."))
         if request.method == "POST" and not self.has_change_permission(request, current):

@@ -11,11 +11,11 @@ Confirming checks the whole file again and writes it in one transaction (``testi
 
 import hashlib
 import secrets
-import tempfile
 import time
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import site
 from django.core import signing
@@ -31,7 +31,7 @@ from testimony.models import Testimony
 
 PERMISSION = "testimony.import_testimonies"
 PUBLISH_PERMISSION = "testimony.publish_testimony"
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "testimony-imports"
+UPLOAD_DIR = Path(settings.IMPORT_UPLOAD_DIR)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # larger files go through the import_testimonies command
 MAX_AGE = 6 * 60 * 60  # seconds a previewed upload waits for its confirmation
 SESSION_KEY = "testimony_imports"

@@ -1,5 +1,6 @@
 """A public revision's permalink: a testimony exactly as readers saw it after one save, for citations that last."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -7,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from testimony import history
 from testimony.models import Revision, Testimony
+from testimony.views.testimonies import citation_bibtex, citation_text
 
 
 def revision(request, identifier, number):
@@ -24,6 +26,23 @@ def revision(request, identifier, number):
         ) from None
     revisions = history.public_revisions(testimony)
     record = shown.record
+    permalink = request.build_absolute_uri(shown.get_absolute_url())
+    accessed = timezone.localdate()
+    # The citation is built from the revision's own record: its title and source as they were then.
+    cite = {
+        "permalink": permalink,
+        "accessed": accessed,
+        "archive_name": settings.ARCHIVE_NAME,
+        "revision": shown.number,
+    }
+    cited = Testimony(
+        identifier=testimony.identifier,
+        title=record.title,
+        source=record.source,  # loaded with the record
+        source_published=record.source_published,
+        status=record.status,
+        published_at=record.published_at,
+    )
     context = {
         "testimony": testimony,
         "revision": shown,
@@ -33,7 +52,9 @@ def revision(request, identifier, number):
         "revisions": revisions,
         "latest": revisions[-1],
         "is_latest": shown.number == revisions[-1].number,
-        "permalink": request.build_absolute_uri(shown.get_absolute_url()),
-        "accessed": timezone.localdate(),
+        "permalink": permalink,
+        "accessed": accessed,
+        "citation_text": citation_text(cited, **cite),
+        "citation_bibtex": citation_bibtex(cited, **cite),
     }
     return render(request, "testimonies/revision.html", context)
