@@ -1,27 +1,33 @@
-"""Every count the public pages show: facets beside a list, the home page's figures and its timeline.
+"""Every count the public pages show: facets beside a list, totals, the home page's figures, its timeline, a day's
+neighbours. This is the one module that decides where a count comes from.
 
-This is the one module that counts, so a faster source of counts (a summary table) can replace a function here
-without touching a view or a template.
+Two sources:
 
-Facets are one grouped count each over the already filtered queryset (``values(...).annotate(n=Count(...))``), so
-they match the list and the number of queries never grows with the rows. When more rows match than
-``SAMPLE_SIZE``, they are counted over the first ``SAMPLE_SIZE`` matching rows instead and marked ``is_sample``:
-the page then says the numbers are approximate (each is a lower bound of the real one).
+- **the counts table** (``testimony.summary``): exact, a few thousand summary rows per page whatever the size of the
+  archive. It answers any mix of a date window, a place subtree and at most one of (one tag, a role, a source):
+  the total and the place facet always, the tag/role/source facets when none of those is chosen.
+- **the matching rows**: for what the table cannot answer (words, a statement or incident, several tags; the
+  facets of the other dimensions when a tag, role or source is chosen) — grouped counts over the filtered
+  queryset. Past ``SAMPLE_SIZE`` matching rows they count the first ``SAMPLE_SIZE`` only, and the page marks those
+  numbers "about" (each a lower bound of the real one).
+
+The number of queries never grows with the rows.
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, Max, Min, Subquery, Value
+from django.db.models import Count, DateField, Max, Min, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 
-from . import pagination
-from .models import Incident, Place, Source, Statement, Tag, Testimony, Witness
+from . import pagination, summary
+from .models import FacetCount, Incident, Place, Source, Statement, Tag, Testimony, Witness
 from .pagination import bounded_count
 
-# Facets count every matching row up to this many, and a sample of this many beyond it.
-SAMPLE_SIZE = pagination.COUNT_CAP
+# Facets the counts table cannot answer count every matching row up to this many, and a sample of this many beyond
+# it: finding and grouping 1,000 rows costs ~30 ms at a million testimonies; 10,000 would cost ten times that.
+SAMPLE_SIZE = 1_000
 TIMELINE_MAX_DAYS = 92
 
 
@@ -77,6 +83,8 @@ class FacetItem:
     label: str
     count: int
     selected: bool = False
+    approximate: bool = False
+    url: str = ""
 
 
 @dataclass
@@ -95,25 +103,87 @@ class Facets:
     sources: list
     is_sample: bool
     sample_size: int
+    # Some facets are exact (from the counts table) and others counted over a sample: the page says which.
+    is_partly_sampled: bool = False
 
     @property
     def is_empty(self):
         return not (self.places or self.tag_groups or self.roles or self.sources)
 
 
-def _plain(queryset):
-    """The filtered rows without order or annotations (a search adds rank and snippet), ready to group."""
-    queryset = queryset.order_by()
-    if queryset.query.annotations:
-        return Testimony.objects.filter(pk__in=queryset.values("pk"))
-    return queryset
+@dataclass
+class ResultCount:
+    """How many rows match: exact from the counts table (``table`` holds its facets), or bounded by the cap."""
+
+    count: int
+    is_capped: bool
+    table: summary.Counts | None = None
+    # The ids of the first matching rows, when counting them fetched them (the facets' sample then costs nothing).
+    ids: list | None = None
 
 
-def _counted_rows(queryset, is_sample):
-    """The rows the facets count: all the filtered rows, or the first ``SAMPLE_SIZE`` of them."""
-    if is_sample:
-        return Testimony.objects.filter(pk__in=queryset.order_by().values("pk")[:SAMPLE_SIZE])
-    return _plain(queryset)
+def table_scope(data, fixed, vocabulary):
+    """The arguments of :func:`summary.counts` for these cleaned filters and the page's own filter, or None.
+
+    None when the counts table cannot answer: words, a statement or relation, an incident, several tags, or more
+    than one of (tag, role, source) at once.
+    """
+    if data.get("q") or data.get("statement") or data.get("relation") or data.get("incident"):
+        return None
+    fixed_key, fixed_value = fixed if fixed else (None, None)
+    if fixed_key == "incident":
+        return None
+    scope = {"date_from": data.get("date_from"), "date_to": data.get("date_to")}
+    place = data.get("place")
+    if fixed_key == "place":
+        if place is None or fixed_value.path.startswith(place.path):
+            place = fixed_value
+        elif not place.path.startswith(fixed_value.path):
+            return None  # two unrelated places: nothing matches, the rows say so
+    if place is not None:
+        scope["place_ids"] = summary.subtree_ids(place, vocabulary.places)
+    selectors = []
+    tags = list(data.get("tag") or ())
+    if len(tags) > 1:
+        return None
+    if tags:
+        selectors.append((FacetCount.Kind.TAG, tags[0].pk))
+    if data.get("role"):
+        selectors.append((FacetCount.Kind.ROLE, data["role"]))
+    sources = {s.pk for s in (data.get("source"), fixed_value if fixed_key == "source" else None) if s is not None}
+    if len(sources) > 1:
+        return None
+    if sources:
+        selectors.append((FacetCount.Kind.SOURCE, sources.pop()))
+    if len(selectors) > 1:
+        return None
+    if selectors:
+        scope["kind"], scope["value"] = selectors[0]
+    return scope
+
+
+def count_results(queryset, data, fixed, vocabulary) -> ResultCount:
+    """How many rows of the filtered ``queryset`` match. One query: of the counts table, or a bounded count."""
+    scope = table_scope(data, fixed, vocabulary)
+    if scope is not None:
+        found = summary.counts(**scope)
+        return ResultCount(found.total, False, found)
+    # The bounded count fetches the ids it counts (at most cap + 1 integers): the facets count over them by primary
+    # key instead of running the filters (a search, say) once more per facet.
+    cap = pagination.COUNT_CAP
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
+    return ResultCount(min(len(ids), cap), len(ids) > cap, ids=ids[:SAMPLE_SIZE])
+
+
+def _counted_rows(queryset, ids):
+    """The rows the facets count: all the filtered rows, or the first ``SAMPLE_SIZE`` of them, by primary key.
+
+    ``ids``: those rows' ids when already fetched; else one query fetches them, so each facet then reads rows by
+    primary key rather than running the filters again.
+    """
+    if ids is None:
+        ids = list(queryset.order_by().values_list("pk", flat=True)[:SAMPLE_SIZE])
+    return Testimony.objects.filter(pk__in=ids)
 
 
 def _grouped(rows, column):
@@ -125,11 +195,26 @@ def _grouped(rows, column):
     }
 
 
+def _roles_and_sources(rows):
+    """``({role: n}, {source_id: n})`` of the counted rows: one grouped query for both facets."""
+    roles, sources = defaultdict(int), defaultdict(int)
+    for row in rows.values("witness__role", "source_id").annotate(n=Count("pk")).order_by():
+        roles[row["witness__role"]] += row["n"]
+        if row["source_id"] is not None:
+            sources[row["source_id"]] += row["n"]
+    return dict(roles), dict(sources)
+
+
+def _tags(rows):
+    through = Testimony.tags.through.objects.filter(testimony_id__in=rows.values("pk"))
+    return {row["tag_id"]: row["n"] for row in through.values("tag_id").annotate(n=Count("pk")).order_by()}
+
+
 def _by_count(items):
     return sorted(items, key=lambda item: (-item.count, item.label.casefold()))
 
 
-def place_facet(counts, vocabulary, root):
+def place_facet(counts, vocabulary, root, approximate=False):
     """The children of ``root`` (or the top-level places), each with the count of its whole subtree."""
     totals = defaultdict(int)
     for place_id, n in counts.items():
@@ -138,59 +223,87 @@ def place_facet(counts, vocabulary, root):
             continue
         for part in place.path.strip("/").split("/"):
             totals[int(part)] += n
-    items = [FacetItem(p.slug, p.name, totals[p.pk]) for p in vocabulary.children(root) if totals.get(p.pk)]
+    items = [
+        FacetItem(p.slug, p.name, totals[p.pk], approximate=approximate)
+        for p in vocabulary.children(root)
+        if totals.get(p.pk)
+    ]
     return _by_count(items)
 
 
-def tag_facet(counts, vocabulary, selected):
+def tag_facet(counts, vocabulary, selected, approximate=False):
     groups = {}
     for tag in vocabulary.tags:
         if counts.get(tag.pk):
-            item = FacetItem(tag.slug, tag.name, counts[tag.pk], tag.slug in selected)
+            item = FacetItem(tag.slug, tag.name, counts[tag.pk], tag.slug in selected, approximate)
             groups.setdefault(tag.group_id, TagFacetGroup(tag.group.name, [])).items.append(item)
     return list(groups.values())
 
 
-def role_facet(counts, selected):
+def role_facet(counts, selected, approximate=False):
     labels = dict(Witness.Role.choices)
-    return _by_count(FacetItem(role, str(labels.get(role, role)), n, role == selected) for role, n in counts.items())
+    return _by_count(
+        FacetItem(role, str(labels.get(role, role)), n, role == selected, approximate) for role, n in counts.items()
+    )
 
 
-def source_facet(counts, vocabulary, selected):
+def source_facet(counts, vocabulary, selected, approximate=False):
     items = []
     for source_id, n in counts.items():
         source = vocabulary.sources_by_id.get(source_id)
         if source is not None:
-            items.append(FacetItem(source.slug, source.name, n, source.slug == selected))
+            items.append(FacetItem(source.slug, source.name, n, source.slug == selected, approximate))
     return _by_count(items)
 
 
-def testimony_facets(queryset, vocabulary, *, matched, is_capped, place_root=None, selected=None):
+def testimony_facets(queryset, vocabulary, *, matched, is_capped, place_root=None, selected=None, table=None, ids=None):
     """Counts by place (rolled up the tree), tag, witness role and source over the filtered ``queryset``.
 
-    Four queries. ``matched``/``is_capped`` come from the page's bounded count; with no rows, nothing is asked.
+    ``matched``/``is_capped`` come from :func:`count_results`; with no rows, nothing is asked. ``table`` is the
+    counts table's answer, when it had one: what it knows costs no query; each facet it does not know costs one
+    grouped query (roles and sources share one) over the first ``SAMPLE_SIZE`` matching rows — all of them when
+    there are no more — found by ``ids`` (from the bounded count) or one query.
     ``selected`` holds the current filter values: ``{"tag": {slugs}, "role": str, "source": str}``.
     """
     selected = selected or {}
+    table = table or summary.Counts(0, None)
     is_sample = is_capped or matched > SAMPLE_SIZE
-    empty = Facets([], place_root, [], [], [], [], is_sample, SAMPLE_SIZE)
     trail = vocabulary.ancestors(place_root) + [place_root] if place_root else []
-    empty.place_trail = trail
+    found = Facets([], place_root, trail, [], [], [], False, SAMPLE_SIZE)
     if not matched:
-        return empty
-    rows = _counted_rows(queryset, is_sample)
-    tag_rows = Testimony.tags.through.objects.filter(testimony_id__in=rows.values("pk"))
-    tag_counts = {row["tag_id"]: row["n"] for row in tag_rows.values("tag_id").annotate(n=Count("pk")).order_by()}
-    return Facets(
-        places=place_facet(_grouped(rows, "place_id"), vocabulary, place_root),
-        place_root=place_root,
-        place_trail=trail,
-        tag_groups=tag_facet(tag_counts, vocabulary, selected.get("tag", set())),
-        roles=role_facet(_grouped(rows, "witness__role"), selected.get("role")),
-        sources=source_facet(_grouped(rows, "source_id"), vocabulary, selected.get("source")),
-        is_sample=is_sample,
-        sample_size=SAMPLE_SIZE,
-    )
+        return found
+    rows = None
+
+    def counted_rows():
+        nonlocal rows
+        if rows is None:
+            rows = _counted_rows(queryset, ids)
+        return rows
+
+    sampled = []
+    places, tags, roles, sources = table.places, table.tags, table.roles, table.sources
+    if places is None:
+        places = _grouped(counted_rows(), "place_id")
+        sampled.append("places")
+    if tags is None:
+        tags = _tags(counted_rows())
+        sampled.append("tags")
+    if roles is None or sources is None:
+        found_roles, found_sources = _roles_and_sources(counted_rows())
+        if roles is None:
+            roles = found_roles
+            sampled.append("roles")
+        if sources is None:
+            sources = found_sources
+            sampled.append("sources")
+    approximate = {name: is_sample and name in sampled for name in ("places", "tags", "roles", "sources")}
+    found.places = place_facet(places, vocabulary, place_root, approximate["places"])
+    found.tag_groups = tag_facet(tags, vocabulary, selected.get("tag", set()), approximate["tags"])
+    found.roles = role_facet(roles, selected.get("role"), approximate["roles"])
+    found.sources = source_facet(sources, vocabulary, selected.get("source"), approximate["sources"])
+    found.is_sample = any(approximate.values())
+    found.is_partly_sampled = found.is_sample and not all(approximate.values())
+    return found
 
 
 # --- The home page's figures ------------------------------------------------------------------------------------
@@ -203,12 +316,14 @@ class Figure:
 
 
 def archive_figures():
-    """How many public testimonies and statements (each counted up to the cap) and places. Three queries."""
+    """How many public testimonies (exact, from the counts table), statements (up to the cap) and places.
+
+    Three queries."""
     cap = pagination.COUNT_CAP
-    testimonies = bounded_count(Testimony.objects.public(), cap)
     statements = bounded_count(Statement.objects.public(), cap)
     return {
-        "testimonies": Figure(min(testimonies, cap), testimonies > cap),
+        # Exact, from the counts table's grand total row.
+        "testimonies": Figure(summary.total(), False),
         "statements": Figure(min(statements, cap), statements > cap),
         "places": Figure(Place.objects.count(), False),
     }
@@ -245,13 +360,12 @@ class Timeline:
 def timeline(max_days=TIMELINE_MAX_DAYS):
     """Per day, how many public testimonies cover it and how many public statements were made on it.
 
-    Two grouped queries: testimonies by their (start, end) pair — few distinct pairs, each spread over the days it
-    covers — and statements by day, so a day's number here is the number its day page lists. The timeline starts
-    at the first day with an entry and spans at most ``max_days`` days.
+    Two queries: the counts table's rows per (start, end) pair — few distinct pairs, each spread over the days it
+    covers — and statements grouped by day, so a day's number here is the number its day page lists. The timeline
+    starts at the first day with an entry and spans at most ``max_days`` days.
     """
-    spans = Testimony.objects.public().values("date_start", "date_end").annotate(n=Count("pk")).order_by("date_start")
-    statements = Statement.objects.public().values("made_on").annotate(n=Count("pk")).order_by("made_on")
-    spans, statements = list(spans), list(statements)
+    spans = [{"date_start": start, "date_end": end, "n": n} for start, end, n in summary.spans()]
+    statements = list(Statement.objects.public().values("made_on").annotate(n=Count("pk")).order_by("made_on"))
     starts = [s["date_start"] for s in spans] + [s["made_on"] for s in statements]
     ends = [s["date_end"] for s in spans] + [s["made_on"] for s in statements]
     if not starts:
@@ -277,20 +391,24 @@ def timeline(max_days=TIMELINE_MAX_DAYS):
 
 # --- A day's neighbours ----------------------------------------------------------------------------------------
 
+
 _NEVER_BEFORE = datetime.date.min
 _NEVER_AFTER = datetime.date.max
 
 
 def previous_day_with_entries(day: datetime.date):
-    """The latest day before ``day`` that a public testimony covers or a public statement was made on. One query."""
+    """The latest day before ``day`` that a public testimony covers or a public statement was made on. One query.
+
+    Testimonies come from the counts table's per-range rows (a few hundred), not from the testimonies.
+    """
     before = day - datetime.timedelta(days=1)
     statement = Statement.objects.public().filter(made_on__lt=day).order_by("-made_on").values("made_on")[:1]
     found = (
-        Testimony.objects.public()
-        .filter(date_start__lte=before)
+        FacetCount.objects.filter(kind=FacetCount.Kind.SPAN, date_start__lte=before)
+        .order_by()
         .aggregate(
             day=Greatest(
-                # A testimony that began earlier last covers min(its end, the day before).
+                # A range that began earlier last covers min(its end, the day before).
                 Coalesce(Max(Least("date_end", Value(before))), Value(_NEVER_BEFORE), output_field=DateField()),
                 Coalesce(Subquery(statement), Value(_NEVER_BEFORE), output_field=DateField()),
             )
@@ -304,8 +422,8 @@ def next_day_with_entries(day: datetime.date):
     after = day + datetime.timedelta(days=1)
     statement = Statement.objects.public().filter(made_on__gt=day).order_by("made_on").values("made_on")[:1]
     found = (
-        Testimony.objects.public()
-        .filter(date_end__gte=after)
+        FacetCount.objects.filter(kind=FacetCount.Kind.SPAN, date_end__gte=after)
+        .order_by()
         .aggregate(
             day=Least(
                 Coalesce(Min(Greatest("date_start", Value(after))), Value(_NEVER_AFTER), output_field=DateField()),
@@ -314,3 +432,14 @@ def next_day_with_entries(day: datetime.date):
         )["day"]
     )
     return None if found in (None, _NEVER_AFTER) else found
+
+
+def day_count(day: datetime.date):
+    """``(n, earliest)``: how many public testimonies cover ``day`` (exact) and the earliest start among them.
+
+    One query of the counts table's per-range rows. ``earliest`` bounds the day's rows from below, so listing them
+    in date order reads the index from there instead of from the first day of the archive.
+    """
+    rows = FacetCount.objects.filter(kind=FacetCount.Kind.SPAN, date_start__lte=day, date_end__gte=day)
+    found = rows.order_by().aggregate(n=Sum("n"), earliest=Min("date_start"))
+    return found["n"] or 0, found["earliest"] or day

@@ -40,7 +40,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import search
+from . import search, summary
 from .models import (
     Actor,
     Counter,
@@ -1127,6 +1127,7 @@ class Importer:
         self._write_workflow(testimonies, history)
         self._write_references(batch, testimonies)
         search.reindex([t.pk for t in testimonies])
+        summary.refresh_testimonies([t.pk for t in testimonies])
         self._flush_query_log()
 
     def _write_links(self, batch, testimonies, history) -> None:

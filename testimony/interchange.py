@@ -18,6 +18,7 @@ field written comes from ``testimony.public``.
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Callable, Iterator
 
@@ -25,7 +26,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from . import public
-from .models import Actor, CrossReference, Incident, Place, Source, Statement, Tag, TagGroup
+from .models import Actor, CrossReference, Incident, Place, Source, Statement, Tag, TagGroup, Testimony
 
 FORMAT_NAME = "testimony-archive"
 FORMAT_VERSION = 1
@@ -191,8 +192,62 @@ def json_chunks(
     yield "".join(batch)
 
 
+# Where each CSV column is read from (``values_list``): every one a public field of testimony.public, or the
+# permalink. Reading plain values, not model instances, is what lets 10,000 rows stream in well under a second.
+_CSV_SOURCES = {
+    "identifier": "identifier",
+    "title": "title",
+    "body": "body",
+    "language": "language",
+    "translation": "translation",
+    "witness_descriptor": "witness__descriptor",
+    "witness_role": "witness__role",
+    "date_start": "date_start",
+    "date_end": "date_end",
+    "part_of_day": "part_of_day",
+    "is_date_approximate": "is_date_approximate",
+    "place": "place__slug",
+    "source": "source__slug",
+    "source_url": "source_url",
+    "source_published": "source_published",
+    "collected_on": "collected_on",
+    "status": "status",
+    "retraction_note": "retraction_note",
+}
+_CSV_LINKS = {"tags": (Tag, "tag"), "incidents": (Incident, "incident")}
+
+
+def _check_csv_sources():
+    for column, path in _CSV_SOURCES.items():
+        head, _, tail = path.partition("__")
+        assert head in public.PUBLIC_FIELDS[Testimony], column
+        if tail:
+            model = Testimony._meta.get_field(head).related_model
+            assert tail in public.PUBLIC_FIELDS[model], column
+    missing = set(CSV_COLUMNS) - set(_CSV_SOURCES) - set(_CSV_LINKS) - {"url"}
+    assert not missing, missing
+
+
+_check_csv_sources()
+
+
+def _slugs_by_testimony(model, name, ids):
+    """``{testimony id: [slugs]}`` of one many-to-many link for these testimonies, in the model's own order."""
+    through = getattr(Testimony, f"{name}s").through
+    ordering = [f"{name}__{field}" for field in model._meta.ordering]
+    rows = through.objects.filter(testimony_id__in=ids).order_by("testimony_id", *ordering)
+    found = {}
+    for testimony_id, slug in rows.values_list("testimony_id", f"{name}__slug"):
+        found.setdefault(testimony_id, []).append(slug)
+    return found
+
+
 def csv_chunks(testimonies: QuerySet, *, url_for: UrlFor, chunk_size: int = CHUNK_SIZE) -> Iterator[str]:
-    """The CSV export of ``testimonies`` (already public and filtered) as text chunks: the header row, then rows."""
+    """The CSV export of ``testimonies`` (already public and filtered) as text chunks: the header row, then rows.
+
+    Per chunk of ``chunk_size`` rows: the rows' public values (one query through a server-side cursor), then their
+    tags and incidents (one query each). Plain tuples, no model instances.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -204,11 +259,24 @@ def csv_chunks(testimonies: QuerySet, *, url_for: UrlFor, chunk_size: int = CHUN
 
     writer.writerow(CSV_COLUMNS)
     yield flush()
-    rows = export_queryset(testimonies, cross_references=False).iterator(chunk_size=chunk_size)
-    for count, testimony in enumerate(rows, start=1):
-        writer.writerow(csv_row(testimony, url_for(testimony.identifier)))
-        if count % ROWS_PER_WRITE == 0:
-            yield flush()
-    tail = flush()
-    if tail:
-        yield tail
+    sources = ["pk", *_CSV_SOURCES.values()]
+    positions = {column: sources.index(path) for column, path in _CSV_SOURCES.items()}
+    rows = testimonies.values_list(*sources).iterator(chunk_size=chunk_size)
+    while batch := list(itertools.islice(rows, chunk_size)):
+        ids = [row[0] for row in batch]
+        links = {column: _slugs_by_testimony(model, name, ids) for column, (model, name) in _CSV_LINKS.items()}
+        for count, row in enumerate(batch, start=1):
+            record = []
+            for column in CSV_COLUMNS:
+                if column == "url":
+                    record.append(url_for(row[positions["identifier"]]))
+                elif column in links:
+                    record.append(";".join(links[column].get(row[0], ())))
+                else:
+                    record.append(_csv_value(public.encode(row[positions[column]])))
+            writer.writerow(record)
+            if count % ROWS_PER_WRITE == 0:
+                yield flush()
+        tail = flush()
+        if tail:
+            yield tail

@@ -44,40 +44,64 @@ def parse_page_number(value: str | None) -> int:
 
 
 class BoundedPaginator(Paginator):
-    """A :class:`Paginator` whose ``count`` stops at ``cap``; ``is_capped`` says the real total is larger."""
+    """A :class:`Paginator` whose ``count`` stops at ``cap``; ``is_capped`` says the real total is larger.
 
-    def __init__(self, object_list, per_page=PER_PAGE, cap=None):
+    ``known_count`` is a count made already, so nothing is counted again: exact (``exact=True``, from the counts
+    table), or a bounded count (at most ``cap + 1``). An exact count is shown whole (``is_capped`` stays false), but
+    the pages still stop at ``cap`` rows (``is_truncated``), so OFFSET stays bounded.
+    """
+
+    def __init__(self, object_list, per_page=PER_PAGE, cap=None, known_count=None, exact=False):
         super().__init__(object_list, per_page, allow_empty_first_page=True)
         self.cap = COUNT_CAP if cap is None else cap
+        self.known_count = known_count
+        self.exact = exact and known_count is not None
 
     @cached_property
     def _bounded(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
         return bounded_count(self.object_list, self.cap)
 
     @cached_property
     def count(self) -> int:
+        if self.exact:
+            return self.known_count
         return min(self._bounded, self.cap)
 
     @cached_property
     def is_capped(self) -> bool:
         """More rows match than were counted."""
+        return not self.exact and self._bounded > self.cap
+
+    @cached_property
+    def is_truncated(self) -> bool:
+        """More rows match than can be paged through: the last page offered ends at ``cap`` rows."""
         return self._bounded > self.cap
 
     @cached_property
     def num_pages(self) -> int:
-        return max(1, math.ceil(self.count / self.per_page))
+        return max(1, math.ceil(min(self.count, self.cap) / self.per_page))
 
 
-def paginate(queryset, page_value: str | None, per_page: int = PER_PAGE, cap: int | None = None) -> Page:
+def paginate(
+    queryset,
+    page_value: str | None,
+    per_page: int = PER_PAGE,
+    cap: int | None = None,
+    known_count: int | None = None,
+    exact: bool = False,
+) -> Page:
     """The requested page of ``queryset``: one query to count (bounded), one for the rows (plus any prefetches).
 
+    ``known_count``/``exact``: a count already made (see :class:`BoundedPaginator`); then nothing is counted.
     Raises :class:`BadPageNumber` or :class:`PageOutOfRange`, each with a message for the reader.
     """
     number = parse_page_number(page_value)
-    paginator = BoundedPaginator(queryset, per_page=per_page, cap=cap)
+    paginator = BoundedPaginator(queryset, per_page=per_page, cap=cap, known_count=known_count, exact=exact)
     cap = paginator.cap
     if number > paginator.num_pages:
-        if paginator.is_capped:
+        if paginator.is_truncated:
             message = _(
                 "Only the first %(cap)s results can be paged through. Narrow them with the filters to see the rest."
             ) % {"cap": number_format(cap, force_grouping=True)}

@@ -3,14 +3,19 @@
 The work runs after the transaction commits (``on_commit``), so a rolled-back edit never reaches the index and the
 index reads the committed rows. Writes that bypass signals (``bulk_create``, ``QuerySet.update``, raw SQL) are
 followed by ``search.reindex(ids)`` or the ``rebuild_search_index`` command.
+
+The counts table (``testimony.summary``) is refreshed here too, but inside the writing transaction: the counts
+commit or roll back with the rows they count. Bulk writers call ``summary.refresh_testimonies`` or
+``summary.rebuild`` themselves; ``rebuild_facet_counts`` repairs everything.
 """
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from . import search
+from . import search, summary
 from .models import Place, Source, Tag, Testimony, Witness
+from .models.vocabulary import PUBLIC_STATUSES
 
 
 def _reindex_later(ids):
@@ -71,3 +76,64 @@ def place_saved(sender, instance, created, raw=False, **kwargs):
     transaction.on_commit(
         lambda: search.reindex(Testimony.objects.in_place(instance).values_list("pk", flat=True).order_by())
     )
+
+
+# --- The counts table -------------------------------------------------------------------------------------------
+
+
+def _key(testimony):
+    return (testimony.date_start, testimony.date_end, testimony.place_id)
+
+
+@receiver(pre_save, sender=Testimony)
+def testimony_counts_before_save(sender, instance, raw=False, **kwargs):
+    """Remember where the row was counted before this save (its old dates and place, if it was public)."""
+    instance._counted_before = set()
+    if instance.pk is not None:
+        old = Testimony.objects.filter(pk=instance.pk).values("date_start", "date_end", "place_id", "status").first()
+        if old and old["status"] in PUBLIC_STATUSES:
+            instance._counted_before = {(old["date_start"], old["date_end"], old["place_id"])}
+
+
+@receiver(post_save, sender=Testimony)
+def testimony_counts_saved(sender, instance, raw=False, **kwargs):
+    keys = set(getattr(instance, "_counted_before", set()))
+    if instance.status in PUBLIC_STATUSES:
+        keys.add(_key(instance))
+    summary.refresh(keys)
+
+
+@receiver(post_delete, sender=Testimony)
+def testimony_counts_deleted(sender, instance, **kwargs):
+    if instance.status in PUBLIC_STATUSES:
+        summary.refresh([_key(instance)])
+
+
+@receiver(m2m_changed, sender=Testimony.tags.through)
+def testimony_tag_counts_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not reverse:  # testimony.tags.add(...)
+        if action in ("post_add", "post_remove", "post_clear") and instance.status in PUBLIC_STATUSES:
+            summary.refresh([_key(instance)])
+    elif action in ("post_add", "post_remove"):  # tag.testimonies.add(...)
+        summary.refresh_testimonies(pk_set or [])
+    elif action == "pre_clear":
+        instance._counted_keys = summary.keys_of(instance.testimonies.values_list("pk", flat=True))
+    elif action == "post_clear":
+        summary.refresh(getattr(instance, "_counted_keys", set()))
+
+
+@receiver(pre_delete, sender=Tag)
+def tag_counts_before_delete(sender, instance, **kwargs):
+    instance._counted_keys = summary.keys_of(instance.testimonies.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Tag)
+def tag_counts_deleted(sender, instance, **kwargs):
+    summary.refresh(getattr(instance, "_counted_keys", set()))
+
+
+@receiver(post_save, sender=Witness)
+def witness_counts_saved(sender, instance, created, raw=False, **kwargs):
+    # A witness's role is a facet: its public testimonies are recounted (a witness has few).
+    if not created:
+        summary.refresh(summary.keys_of(instance.testimonies.public().values_list("pk", flat=True)))

@@ -163,3 +163,20 @@ def test_a_bad_publish_ratio_is_refused_with_a_message(db):
 def test_a_missing_count_is_refused_with_a_message(db):
     with pytest.raises(CommandError, match="--count"):
         call_command("generate_testimonies", verbosity=0)
+
+
+def test_the_counts_table_is_filled_for_the_public_pages(client, db):
+    from testimony import summary
+    from testimony.models import FacetCount
+
+    _generate(120)
+    public = Testimony.objects.public()
+    assert summary.total() == public.count() > 0
+    filled = sorted(FacetCount.objects.values_list("kind", "date_start", "date_end", "place_id", "value", "n"), key=str)
+    summary.rebuild()
+    assert (
+        sorted(FacetCount.objects.values_list("kind", "date_start", "date_end", "place_id", "value", "n"), key=str)
+        == filled
+    )
+    response = client.get("/testimonies/")
+    assert f"{public.count()} testimonies" in response.text

@@ -7,6 +7,7 @@ from .editorial import Revision, WorkflowEvent
 from .identifiers import Counter
 from .places import Place
 from .statements import Actor, CrossReference, Statement
+from .summary import FacetCount
 from .testimonies import Incident, Testimony
 from .vocabulary import Source, Status, Tag, TagGroup
 from .witnesses import Witness, WitnessIdentity
@@ -15,6 +16,7 @@ __all__ = [
     "Actor",
     "Counter",
     "CrossReference",
+    "FacetCount",
     "Incident",
     "Place",
     "Revision",

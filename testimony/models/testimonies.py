@@ -215,6 +215,24 @@ class Testimony(models.Model):
             models.Index(fields=["status", "published_at"], name="testimony_status_published"),
             # Place subtree filters join on place_id; status first keeps it to public rows.
             models.Index(fields=["status", "place"], name="testimony_status_place"),
+            # Public rows in the lists' date order (start, end, number): a page of the list, of a day or of a
+            # testimony's related accounts reads its rows off the index instead of sorting every match.
+            models.Index(
+                fields=["place", "date_start", "date_end", "number"],
+                name="testimony_public_place_date",
+                condition=Q(status__in=PUBLIC_STATUSES),
+            ),
+            models.Index(
+                fields=["date_start", "date_end", "number"],
+                name="testimony_public_date",
+                condition=Q(status__in=PUBLIC_STATUSES),
+            ),
+            # The home page's latest testimonies: the first rows of this index, newest first.
+            models.Index(
+                fields=["-published_at", "-number"],
+                name="testimony_public_latest",
+                condition=Q(status__in=PUBLIC_STATUSES),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

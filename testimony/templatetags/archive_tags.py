@@ -29,7 +29,11 @@ def _link(request, params):
 @register.simple_tag(takes_context=True)
 def query_with(context, key, value):
     """The current URL with ``key`` set to ``value`` (added to the others for a repeating parameter), page 1."""
-    request = context["request"]
+    return url_with(context["request"], key, value)
+
+
+def url_with(request, key, value):
+    """:func:`query_with` for Python code (a view precomputing many links)."""
     params = request.GET.copy()
     value = str(value)
     if key in MULTI_VALUED:
@@ -43,7 +47,11 @@ def query_with(context, key, value):
 @register.simple_tag(takes_context=True)
 def query_without(context, key, value=None):
     """The current URL without ``key`` (or without just this ``value`` of a repeating parameter), page 1."""
-    request = context["request"]
+    return url_without(context["request"], key, value)
+
+
+def url_without(request, key, value=None):
+    """:func:`query_without` for Python code."""
     params = request.GET.copy()
     if value is not None and key in MULTI_VALUED:
         params.setlist(key, [v for v in params.getlist(key) if v != str(value)])
@@ -55,9 +63,14 @@ def query_without(context, key, value=None):
 @register.simple_tag(takes_context=True)
 def query_toggle(context, key, value, selected):
     """Remove the filter when it is ``selected``, add it otherwise: what a facet link does."""
+    return url_toggle(context["request"], key, value, selected)
+
+
+def url_toggle(request, key, value, selected):
+    """:func:`query_toggle` for Python code."""
     if selected:
-        return query_without(context, key, value)
-    return query_with(context, key, value)
+        return url_without(request, key, value)
+    return url_with(request, key, value)
 
 
 @register.filter

@@ -11,8 +11,17 @@ DEFERRED = ("body", "translation", "editor_notes", "search_vector")
 
 
 def day(request, day):
-    """Six queries: testimonies (bounded count, page, their tags), statements, previous day, next day."""
-    testimonies = Testimony.objects.public().covering(day).for_list().defer(*DEFERRED).order_by("date_start", "number")
+    """Six queries: testimonies (exact count from the counts table, page, their tags), statements, previous day,
+    next day."""
+    count, earliest = facets.day_count(day)
+    testimonies = (
+        Testimony.objects.public()
+        .covering(day)
+        .filter(date_start__gte=earliest)  # no testimony covering the day starts earlier: exact, and an index bound
+        .for_list()
+        .defer(*DEFERRED)
+        .order_by("date_start", "date_end", "number")  # the list's order, which an index holds
+    )
     statements = list(Statement.objects.public().made_on(day).for_list()[: MAX_STATEMENTS + 1])
     context = {
         "day": day,
@@ -22,7 +31,7 @@ def day(request, day):
         "next_day": facets.next_day_with_entries(day),
     }
     try:
-        context["page"] = pagination.paginate(testimonies, request.GET.get("page"))
+        context["page"] = pagination.paginate(testimonies, request.GET.get("page"), known_count=count, exact=True)
     except pagination.BadPageNumber as error:
         return render(request, "days/day.html", context | {"page_error": str(error)}, status=400)
     except pagination.PageOutOfRange as error:

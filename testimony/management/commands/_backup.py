@@ -32,7 +32,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
-from testimony.models import WitnessIdentity
+from testimony.models import FacetCount, WitnessIdentity
 
 FORMAT_NAME = "testimony-archive-dump"
 FORMAT_VERSION = 1
@@ -47,9 +47,14 @@ def confidential_models() -> set:
     return {WitnessIdentity, WitnessIdentity.history.model}
 
 
+# Derived tables: restore rebuilds them from the rows they summarise, so a dump need not carry them.
+DERIVED = {FacetCount}
+
+
 def archive_models(include_confidential: bool) -> list:
-    """Every model of the archive app, link tables and history tables included, minus the confidential ones."""
-    hidden = set() if include_confidential else confidential_models()
+    """Every model of the archive app, link tables and history tables included, minus the confidential ones and the
+    derived ones."""
+    hidden = set(DERIVED) if include_confidential else confidential_models() | DERIVED
     models = apps.get_app_config("testimony").get_models(include_auto_created=True)
     return [model for model in models if model not in hidden]
 

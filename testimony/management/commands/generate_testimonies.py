@@ -36,7 +36,7 @@ from django.utils.text import slugify
 from faker import Faker
 from tqdm import tqdm
 
-from testimony import search
+from testimony import search, summary
 from testimony.models import (
     Actor,
     Counter,
@@ -419,6 +419,7 @@ class Command(BaseCommand):
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
+        summary.rebuild()  # the counts behind facets, totals and the timeline (COPY bypassed the signals)
         search.optimize()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # the planner's statistics for every table just filled

@@ -19,7 +19,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from tqdm import tqdm
 
-from testimony import search
+from testimony import search, summary
 from testimony.models import Counter, Statement, Tag, TagGroup, Testimony
 
 from . import _backup
@@ -168,3 +168,4 @@ class Command(BaseCommand):
         Counter.allocate("testimony", count=0, floor=Testimony.objects.aggregate(m=Max("number"))["m"] or 0)
         Counter.allocate("statement", count=0, floor=Statement.objects.aggregate(m=Max("number"))["m"] or 0)
         search.reindex()
+        summary.rebuild()
