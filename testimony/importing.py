@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import search, summary
+from .interchange import CSV_COLUMNS, FORMAT_NAME, FORMAT_VERSION  # the format is defined once, beside its writer
 from .models import (
     Actor,
     Counter,
@@ -60,32 +61,6 @@ from .models import (
 from .models.testimonies import PartOfDay
 from .models.vocabulary import PUBLIC_STATUSES
 
-FORMAT_NAME = "testimony-archive"
-FORMAT_VERSION = 1
-
-CSV_COLUMNS = (
-    "identifier",
-    "title",
-    "body",
-    "language",
-    "translation",
-    "witness_descriptor",
-    "witness_role",
-    "date_start",
-    "date_end",
-    "part_of_day",
-    "is_date_approximate",
-    "place",
-    "source",
-    "source_url",
-    "source_published",
-    "collected_on",
-    "tags",
-    "incidents",
-    "status",
-    "retraction_note",
-    "url",
-)
 CSV_REQUIRED_COLUMNS = ("title", "body", "witness_descriptor", "witness_role", "date_start")
 VOCABULARY_SECTIONS = ("places", "tag_groups", "tags", "sources", "actors", "incidents", "statements")
 
