@@ -33,29 +33,18 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from . import public
 from .models import Revision, Status, Testimony
 
-# What a reader of a testimony page sees. A change to any of these (or to the tags or incidents) while the testimony
-# is public makes a new revision. Internal fields (editor notes, workflow bookkeeping) are not here.
-PUBLIC_FIELDS = (
-    "title",
-    "body",
-    "language",
-    "translation",
-    "witness_id",
-    "date_start",
-    "date_end",
-    "part_of_day",
-    "is_date_approximate",
-    "place_id",
-    "source_id",
-    "source_url",
-    "source_published",
-    "collected_on",
-    "status",
-    "retraction_note",
-)
+# What a reader of a testimony page sees (testimony.public decides). A change to any of these (or to the tags or
+# incidents) while the testimony is public makes a new revision. Internal fields (editor notes, workflow bookkeeping)
+# are not public, so they are not here.
 PUBLIC_M2M = ("tags", "incidents")
+PUBLIC_FIELDS = tuple(
+    Testimony._meta.get_field(name).attname
+    for name in public.PUBLIC_FIELDS[Testimony]
+    if name not in ("identifier", "published_at", *PUBLIC_M2M)  # set once; the m2m are compared apart
+)
 
 # Fields an editor restores when going back to an earlier record. The workflow state (status, retraction note) and
 # bookkeeping stay as they are now: restoring content never publishes, unpublishes or un-retracts anything.

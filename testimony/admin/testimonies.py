@@ -15,31 +15,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from testimony import locking, workflow
+from testimony import locking, public, workflow
 from testimony.models import CrossReference, Place, Revision, Status, Tag, Testimony, WorkflowEvent
 
 from .base import VersionedAdmin, VersionedForm, _done, https_formfield, restore_reason
 
 # Form fields whose change, on a public testimony, is a change readers see and must be summarised.
-PUBLIC_FORM_FIELDS = {
-    "title",
-    "body",
-    "language",
-    "translation",
-    "witness",
-    "date_start",
-    "date_end",
-    "part_of_day",
-    "is_date_approximate",
-    "place",
-    "source",
-    "source_url",
-    "source_published",
-    "collected_on",
-    "tags",
-    "incidents",
-    "retraction_note",
-}
+PUBLIC_FORM_FIELDS = set(public.PUBLIC_FIELDS[Testimony]) - {"identifier", "status", "published_at"}
 
 
 class TestimonyForm(VersionedForm):
