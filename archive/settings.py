@@ -109,13 +109,21 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "archive.wsgi.application"
 
+
+
+def envdatabase(name: str, default: str | None = None) -> dict | None:
+    """A database URL from the environment (empty counts as unset); a URL we cannot read stops the start."""
+    url = os.getenv(name, "").strip() or default
+    if url is None:
+        return None
+    try:
+        return dj_database_url.parse(url, conn_max_age=envint("DATABASE_CONN_MAX_AGE", "0"))
+    except (ValueError, dj_database_url.UnknownSchemeError) as error:
+        raise ImproperlyConfigured(f"{name} is not a database URL this archive understands: {error}") from None
+
+
 # SQLite is the embedded default; DATABASE_URL (postgres://user@host:port/name) switches to PostgreSQL.
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=envint("DATABASE_CONN_MAX_AGE", "0"),
-    )
-}
+DATABASES = {"default": envdatabase("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] not in (
     "django.db.backends.sqlite3",
     "django.db.backends.postgresql",
@@ -126,10 +134,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 
 # Optional read replica for public read-only traffic (see testimony/routing.py).
-if os.getenv("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(
-        os.environ["DATABASE_REPLICA_URL"], conn_max_age=envint("DATABASE_CONN_MAX_AGE", "0")
-    )
+if replica := envdatabase("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = replica
     # Tests run against one database: the replica mirrors it.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 READ_REPLICA = "replica" if "replica" in DATABASES else ""
