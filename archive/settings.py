@@ -110,7 +110,6 @@ TEMPLATES = [
 WSGI_APPLICATION = "archive.wsgi.application"
 
 
-
 def envdatabase(name: str, default: str | None = None) -> dict | None:
     """A database URL from the environment (empty counts as unset); a URL we cannot read stops the start."""
     url = os.getenv(name, "").strip() or default
