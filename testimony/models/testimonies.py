@@ -96,6 +96,11 @@ class TestimonyQuerySet(models.QuerySet):
         """Loading plan for result lists: 2 queries whatever the page size (rows, then their tags)."""
         return self.select_related("place", "witness", "source").prefetch_related("tags")
 
+    def for_cards(self):
+        """Loading plan for result cards (lists, day pages, the home page): :meth:`for_list` without the long text
+        columns a card never shows."""
+        return self.for_list().defer(*CARD_DEFERRED)
+
     def get_by_natural_key(self, identifier):
         return self.get(identifier=identifier)
 
@@ -105,6 +110,10 @@ class TestimonyQuerySet(models.QuerySet):
             models.Prefetch("tags", queryset=Tag.objects.select_related("group")),
             "incidents",
         )
+
+
+# A result card shows none of these; the testimony's own page does.
+CARD_DEFERRED = ("body", "translation", "editor_notes", "search_vector")
 
 
 class Testimony(models.Model):

@@ -77,7 +77,7 @@ def browse(request, template, context, testimonies=None, fixed=None):
         # No match starts before this day (the counts table says): an exact bound that lets the date-ordered index
         # scan start at the window instead of at the first day of the archive.
         results = results.filter(date_start__gte=matched.table.earliest)
-    rows = results.for_list().defer(*DEFERRED)
+    rows = results.for_cards()
     counted = matched.count + 1 if matched.is_capped else matched.count  # as a bounded count says "more"
     try:
         page = pagination.paginate(rows, str(number), known_count=counted, exact=matched.table is not None)
@@ -86,10 +86,6 @@ def browse(request, template, context, testimonies=None, fixed=None):
     context["page"] = page
     context["facets"] = _facets(request, filterset, results, vocabulary, fixed, matched)
     return render(request, template, context)
-
-
-# A result card shows none of these; the detail page does.
-DEFERRED = ("body", "translation", "editor_notes", "search_vector")
 
 
 def _facets(request, filterset, results, vocabulary, fixed, matched):

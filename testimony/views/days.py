@@ -7,7 +7,6 @@ from testimony.models import Statement, Testimony
 
 # A day's statements are few; past this many the page says so and points to the statements list.
 MAX_STATEMENTS = 100
-DEFERRED = ("body", "translation", "editor_notes", "search_vector")
 
 
 def day(request, day):
@@ -18,8 +17,7 @@ def day(request, day):
         Testimony.objects.public()
         .covering(day)
         .filter(date_start__gte=earliest)  # no testimony covering the day starts earlier: exact, and an index bound
-        .for_list()
-        .defer(*DEFERRED)
+        .for_cards()
         .order_by("date_start", "date_end", "number")  # the list's order, which an index holds
     )
     statements = list(Statement.objects.public().made_on(day).for_list()[: MAX_STATEMENTS + 1])
