@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "testimony.routing.ReplicaMiddleware",
     "testimony.caching.PublicCacheMiddleware",
+    "testimony.pagecache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -146,6 +147,26 @@ IMPORT_UPLOAD_DIR = os.getenv("IMPORT_UPLOAD_DIR", str(Path(tempfile.gettempdir(
 
 # Seconds a CDN or browser may keep an anonymous reader's page (0 disables); editors' pages are never cached.
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", "0" if DEBUG else "60")
+
+# Anonymous readers' pages kept rendered on the server until the archive next changes (testimony/pagecache.py);
+# 0 disables. By default each process keeps its own PAGE_CACHE_ENTRIES pages in memory; PAGE_CACHE_URL=redis://...
+# shares one store between processes and servers (needs `pip install redis`).
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", "0" if DEBUG else "600")
+_PAGE_CACHE_URL = os.getenv("PAGE_CACHE_URL", "").strip()
+if _PAGE_CACHE_URL and not _PAGE_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"PAGE_CACHE_URL={_PAGE_CACHE_URL!r}: use a redis://host:port/db URL, or leave it unset.")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _PAGE_CACHE_URL}
+        if _PAGE_CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": envint("PAGE_CACHE_ENTRIES", "500")},
+        }
+    ),
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -7,4 +7,4 @@ class TestimonyConfig(AppConfig):
     verbose_name = _("Testimony archive")
 
     def ready(self):
-        from . import signals  # noqa: F401  (keeps the search index current)
+        from . import pagecache, signals  # noqa: F401  (keep the search index, counts and page cache current)

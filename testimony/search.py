@@ -33,6 +33,8 @@ from django.db.models.functions import Concat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import pagecache
+
 FTS_TABLE = "testimony_search"
 PG_CONFIG = "testimony_search"
 PG_INDEX = "testimony_search_vector_gin"
@@ -340,7 +342,9 @@ def reindex(ids: Iterable[int] | None = None) -> None:
     """Bring the index up to date for the given testimonies (all of them when ``ids`` is None).
 
     Ids are taken :data:`REINDEX_CHUNK` at a time, each chunk in one statement (SQLite caps the parameters of one).
+    Bulk writers call this after writing, so it also tells the page cache that the archive changed.
     """
+    pagecache.changed()
     if ids is None:
         _reindex(None)
         return

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Min, Q, Sum, When
 
+from . import pagecache
 from .models import FacetCount, Testimony, Witness
 from .models.vocabulary import PUBLIC_STATUSES
 
@@ -60,6 +61,7 @@ def refresh(keys: Iterable[Key]) -> None:
     keys = {tuple(key) for key in keys if key and key[0] is not None}
     if not keys:
         return
+    pagecache.changed()  # the counts are on the pages
     if len(keys) > MAX_KEYS:
         rebuild()
         return
@@ -78,6 +80,7 @@ def refresh(keys: Iterable[Key]) -> None:
 
 def rebuild() -> None:
     """Recompute the whole table from the testimonies: a few ``INSERT ... SELECT`` statements, no rows in Python."""
+    pagecache.changed()
     table = FacetCount._meta.db_table
     testimony = Testimony._meta.db_table
     tags = Testimony.tags.through._meta.db_table

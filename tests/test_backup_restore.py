@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
-from testimony import history, search
+from testimony import history, pagecache, search
 from testimony.management.commands import _backup
 from testimony.models import (
     Counter,
@@ -90,7 +90,7 @@ def snapshot():
         "place_history": Place.history.count(),
         "revisions": list(Revision.objects.values_list("testimony__identifier", "number", "record_id", "summary")),
         "places": list(Place.objects.order_by("pk").values_list("pk", "slug", "path", "depth")),
-        "counters": dict(Counter.objects.values_list("name", "value")),
+        "counters": dict(Counter.objects.exclude(name=pagecache.GENERATION).values_list("name", "value")),
         "users": list(User.objects.order_by("pk").values_list("pk", "username", "is_staff", "is_superuser")),
     }
 

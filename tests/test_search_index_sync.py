@@ -2,7 +2,7 @@
 
 from django.db import connection
 
-from testimony import search
+from testimony import pagecache, search
 from testimony.models import Tag, Testimony
 
 from . import factories
@@ -66,7 +66,7 @@ def test_a_rolled_back_edit_never_reaches_the_index(db, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=False) as callbacks:  # the transaction is rolled back
         testimony.body = "Explosions."
         testimony.save()
-    assert len(callbacks) == 1
+    assert len([callback for callback in callbacks if callback is not pagecache._bump]) == 1  # the reindex, waiting
     assert _indexed_ids("explosions") == set()
 
 

@@ -32,7 +32,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
-from testimony.models import FacetCount, WitnessIdentity
+from testimony import pagecache
+from testimony.models import Counter, FacetCount, WitnessIdentity
 
 FORMAT_NAME = "testimony-archive-dump"
 FORMAT_VERSION = 1
@@ -49,6 +50,14 @@ def confidential_models() -> set:
 
 # Derived tables: restore rebuilds them from the rows they summarise, so a dump need not carry them.
 DERIVED = {FacetCount}
+
+
+def saved_rows(model):
+    """The rows of ``model`` a dump carries: all of them, but the page cache's generation (state of a running archive,
+    not of its content; a restored archive starts its own)."""
+    if model is Counter:
+        return Counter.objects.exclude(name=pagecache.GENERATION)
+    return model._default_manager.all()
 
 
 def archive_models(include_confidential: bool) -> list:

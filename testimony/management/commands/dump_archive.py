@@ -62,7 +62,7 @@ class Command(BaseCommand):
 
     def _write(self, path, compressed, models, include_confidential, quiet):
         counts = {}
-        total = sum(m._default_manager.count() for m in models)
+        total = sum(_backup.saved_rows(m).count() for m in models)
         bar = tqdm(total=total, unit="rows", desc="Dumping", file=self.stderr._out, disable=quiet)
         with _backup.open_dump(path, "w", compressed=compressed) as out:
             header = {
@@ -78,7 +78,8 @@ class Command(BaseCommand):
             for model in models:
                 label = model._meta.label_lower
                 rows = (
-                    model._default_manager.order_by("pk")
+                    _backup.saved_rows(model)
+                    .order_by("pk")
                     .values(*_backup.columns(model))
                     .iterator(chunk_size=_backup.BATCH_SIZE)
                 )

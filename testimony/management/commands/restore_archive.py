@@ -58,7 +58,7 @@ class Command(BaseCommand):
     def _refuse_if_not_empty(self):
         seeded = {Tag, TagGroup, Tag.history.model, TagGroup.history.model}
         models = [m for m in _backup.archive_models(include_confidential=True) if m not in seeded]
-        held = [model._meta.verbose_name_plural for model in models if model._default_manager.exists()]
+        held = [model._meta.verbose_name_plural for model in models if _backup.saved_rows(model).exists()]
         if get_user_model().objects.exists():
             held.append("users")
         if held:

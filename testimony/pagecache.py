@@ -1,0 +1,107 @@
+"""A server-side cache of anonymous readers' pages, emptied by every change to the archive.
+
+Every public page answers the same bytes to every anonymous reader until an editor changes something, so the
+rendered page is kept (Django's cache alias ``pages``) under a key that holds the archive's **generation**: a number
+in the database (``Counter`` row ``pages``) that goes up after every committed write to this app's tables. Each
+request reads the generation — one indexed query, on the replica when public reads go there — so a page is never
+served older than the last committed change, whichever server rendered it. Nothing else is shared between app
+servers: the default store is each process's own memory; ``PAGE_CACHE_URL=redis://…`` shares one store between
+them (fewer misses, same correctness).
+
+What goes in: a 200 answer to an anonymous GET or HEAD outside the admin, not streamed (exports are not kept),
+setting no cookie and not marked private. Signed-in users never read from it nor write to it. What comes out is
+keyed by scheme, host, language and full path with its query string.
+
+Writes that send no signal (``bulk_create``, ``QuerySet.update``, COPY) call :func:`changed` themselves: the
+importer, the generator, the restore and the rebuild commands. ``PAGE_CACHE_SECONDS`` bounds how long any page is
+kept even so.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connections, router, transaction
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import set_response_etag
+
+from .models import Counter
+from .routing import is_public_read_request
+
+GENERATION = "pages"
+ALIAS = "pages"
+
+
+def generation() -> int:
+    """The archive's current generation: one query, on the database public reads use."""
+    alias = router.db_for_read(Counter)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {Counter._meta.db_table} WHERE name = %s", [GENERATION])
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _bump():
+    if not Counter.objects.filter(name=GENERATION).update(value=F("value") + 1):
+        Counter.objects.get_or_create(name=GENERATION, defaults={"value": 1})
+
+
+def changed(using: str = "default"):
+    """Every cached page is stale once the current transaction commits (at once outside a transaction).
+
+    A transaction that writes many rows bumps as many times after it commits (a one-row UPDATE each): bulk writers
+    call this once per batch, and an editor's save sends a handful of signals.
+    """
+    transaction.on_commit(_bump, using=using)
+
+
+def _on_write(sender, using="default", **kwargs):
+    if sender._meta.app_label == "testimony" and sender is not Counter:
+        changed(using)
+
+
+post_save.connect(_on_write, dispatch_uid="pagecache-save")
+post_delete.connect(_on_write, dispatch_uid="pagecache-delete")
+m2m_changed.connect(_on_write, dispatch_uid="pagecache-m2m")
+
+
+def _key(request, current: int) -> str:
+    where = f"{request.scheme}://{request.get_host()}|{getattr(request, 'LANGUAGE_CODE', '')}|{request.get_full_path()}"
+    return f"page:{current}:{hashlib.sha256(where.encode()).hexdigest()}"
+
+
+def _storable(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+    )
+
+
+class PageCacheMiddleware:
+    """Answers an anonymous reader's page from the cache when the archive has not changed since it was rendered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.PAGE_CACHE_SECONDS <= 0 or not is_public_read_request(request):
+            return self.get_response(request)
+        store = caches[ALIAS]
+        key = _key(request, generation())
+        kept = store.get(key)
+        if kept is not None:
+            content, headers = kept
+            response = HttpResponse(content, headers=headers)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if _storable(response):
+            set_response_etag(response)  # computed once, kept with the page (ConditionalGetMiddleware reuses it)
+            store.set(key, (response.content, dict(response.headers)), settings.PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response

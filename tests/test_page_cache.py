@@ -1,0 +1,167 @@
+"""Anonymous readers' pages are kept rendered on the server, and never outlive a change to the archive.
+
+Writes empty the cache when their transaction commits, so each change here runs inside
+``django_capture_on_commit_callbacks(execute=True)``, as it would commit in production.
+"""
+
+import datetime
+
+import pytest
+from django.core.cache import caches
+from django.urls import reverse
+
+from testimony import importing, pagecache, search, workflow
+from testimony.models import Status, Testimony
+
+from . import factories
+from .conftest import CONFIDENTIAL_MARKER, DRAFT_MARKER, INTERNAL_NOTE_MARKER
+from .interchange_files import json_testimony, write_json
+from .test_leaks import _public_urls, _text, cast  # noqa: F401  (the leak test's cast and URL list)
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    caches[pagecache.ALIAS].clear()
+    yield
+    caches[pagecache.ALIAS].clear()
+
+
+LIST = reverse("testimony:list")
+
+
+def test_a_repeated_page_is_answered_from_the_cache_with_one_query(client, published, django_assert_num_queries):
+    first = client.get(published.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(1):  # the archive's generation, nothing else
+        again = client.get(published.get_absolute_url())
+    assert again["X-Page-Cache"] == "hit"
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    assert published.title in again.content.decode()
+
+
+def test_a_published_draft_appears_at_once(client, draft, editor, django_capture_on_commit_callbacks):
+    assert draft.title not in client.get(LIST).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.move(draft, Status.PUBLISHED, user=editor)
+    response = client.get(LIST)
+    assert response["X-Page-Cache"] == "miss"
+    assert draft.title in response.content.decode()
+
+
+def test_a_retraction_shows_on_the_cached_page_at_once(client, published, editor, django_capture_on_commit_callbacks):
+    url = published.get_absolute_url()
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.move(published, Status.RETRACTED, user=editor, retraction_note="The witness was not in Almaty.")
+    assert "The witness was not in Almaty." in client.get(url).content.decode()
+
+
+def test_an_entry_sent_back_to_draft_leaves_every_cached_page(
+    client, published, editor, django_capture_on_commit_callbacks
+):
+    urls = [LIST, published.get_absolute_url(), reverse("testimony:feed")]
+    for url in urls:
+        assert published.title in client.get(url).content.decode(), url
+    with django_capture_on_commit_callbacks(execute=True):
+        Testimony.objects.filter(pk=published.pk).update(status=Status.DRAFT)  # no signal: as a bulk writer would
+        search.reindex([published.pk])  # ... which then reindexes, and that says the archive changed
+    assert client.get(published.get_absolute_url()).status_code == 404
+    assert published.title not in client.get(LIST).content.decode()
+    assert published.title not in client.get(reverse("testimony:feed")).content.decode()
+
+
+def test_renaming_a_place_renames_it_on_cached_pages(client, published, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        place = factories.make_place("Almaty", kind="city")
+        published.place = place
+        published.save()
+    assert "Almaty" in client.get(published.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        place.name = "Алматы"
+        place.save()
+    assert "Алматы" in client.get(published.get_absolute_url()).content.decode()
+
+
+def test_an_import_empties_the_cache(client, editor, tmp_path, django_capture_on_commit_callbacks):
+    assert "Tanks on Abay Avenue" not in client.get(LIST).content.decode()
+    path = write_json(tmp_path / "batch.json", [json_testimony(title="Tanks on Abay Avenue")])
+    with django_capture_on_commit_callbacks(execute=True):
+        report = importing.import_file(path, user=editor, publish=True)
+    assert report.written, report.problems
+    assert "Tanks on Abay Avenue" in client.get(LIST).content.decode()
+
+
+def test_a_rolled_back_write_keeps_the_cache(client, published, django_capture_on_commit_callbacks):
+    client.get(LIST)
+    before = pagecache.generation()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        published.title = "Never committed"
+        published.save()
+    assert callbacks  # the bump waits for a commit that, here, never comes
+    assert pagecache.generation() == before
+    assert client.get(LIST)["X-Page-Cache"] == "hit"
+
+
+def test_signed_in_users_neither_read_nor_fill_the_cache(client, editor, published):
+    client.force_login(editor)
+    response = client.get(published.get_absolute_url())
+    assert not response.has_header("X-Page-Cache")
+    client.logout()
+    assert client.get(published.get_absolute_url())["X-Page-Cache"] == "miss"
+    client.force_login(editor)
+    assert not client.get(published.get_absolute_url()).has_header("X-Page-Cache")
+
+
+def test_what_editors_saw_never_reaches_a_reader_through_the_cache(client, editor, cast):  # noqa: F811
+    urls = _public_urls(cast)
+    client.force_login(editor)
+    for url in urls:
+        client.get(url)
+    client.logout()
+    for url in urls:
+        for attempt in (1, 2):  # rendered, then from the cache
+            response = client.get(url)
+            assert response.status_code == 200, url
+            text = _text(response)
+            for marker in (CONFIDENTIAL_MARKER, DRAFT_MARKER, INTERNAL_NOTE_MARKER):
+                assert marker not in text, f"{marker} leaked on {url} (request {attempt})"
+
+
+def test_query_strings_and_languages_are_kept_apart(client, db):
+    factories.make_testimony("Curfew in Almaty", date_start=datetime.date(2022, 1, 5))
+    factories.make_testimony("Shots near the airport", date_start=datetime.date(2022, 1, 7))
+    first = client.get(LIST + "?date_from=2022-01-05&date_to=2022-01-05").content.decode()
+    second = client.get(LIST + "?date_from=2022-01-07&date_to=2022-01-07").content.decode()
+    assert "Curfew in Almaty" in first and "Shots near the airport" not in first
+    assert "Shots near the airport" in second and "Curfew in Almaty" not in second
+    english = client.get(LIST, headers={"accept-language": "en"})
+    russian = client.get(LIST, headers={"accept-language": "ru"})
+    assert english["Content-Language"] == "en"
+    assert russian["Content-Language"] == "ru"
+    assert russian["X-Page-Cache"] == "miss"
+
+
+def test_error_answers_and_exports_are_not_kept(client, published):
+    for _ in range(2):
+        bad = client.get(LIST + "?date_from=2022-13-45")
+        assert bad.status_code == 400
+        assert not bad.has_header("X-Page-Cache")
+    export = client.get(reverse("testimony:export-csv"))
+    assert export.streaming
+    assert not export.has_header("X-Page-Cache")
+    assert published.title in _text(client.get(reverse("testimony:export-csv")))
+
+
+def test_the_cache_can_be_switched_off(client, published, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(published.get_absolute_url())
+    assert not client.get(published.get_absolute_url()).has_header("X-Page-Cache")
+
+
+def test_a_cached_page_still_answers_304_to_its_etag(client, published):
+    etag = client.get(published.get_absolute_url())["ETag"]
+    assert client.get(published.get_absolute_url())["ETag"] == etag
+    assert client.get(published.get_absolute_url(), headers={"if-none-match": etag}).status_code == 304
+
