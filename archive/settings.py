@@ -154,7 +154,7 @@ PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", "0" if DEBUG else "60")
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", "0" if DEBUG else "600")
 _PAGE_CACHE_URL = os.getenv("PAGE_CACHE_URL", "").strip()
 if _PAGE_CACHE_URL and not _PAGE_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    raise ImproperlyConfigured(f"PAGE_CACHE_URL={_PAGE_CACHE_URL!r}: use a redis://host:port/db URL, or leave it unset.")
+    raise ImproperlyConfigured(f"PAGE_CACHE_URL={_PAGE_CACHE_URL!r}: use a redis://host:port/db URL or leave it unset.")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": (

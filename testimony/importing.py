@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import search, summary
-from .interchange import CSV_COLUMNS, FORMAT_NAME, FORMAT_VERSION  # the format is defined once, beside its writer
+from .interchange import CSV_COLUMNS, FORMAT_NAME, FORMAT_VERSION, csv_unescape  # defined once, beside the writer
 from .models import (
     Actor,
     Counter,
@@ -350,6 +350,7 @@ def _split(value: str) -> list[str]:
 
 
 def _csv_row_to_data(row: dict[str, str]) -> dict[str, Any]:
+    row = {key: csv_unescape(value) for key, value in row.items()}  # every cell, as the writer escapes every cell
     data: dict[str, Any] = {key: value for key, value in row.items() if not key.startswith("witness_")}
     data["witness"] = {"descriptor": row.get("witness_descriptor", ""), "role": row.get("witness_role", "")}
     data["tags"] = _split(row.get("tags", ""))

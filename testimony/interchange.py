@@ -9,7 +9,8 @@ then the testimonies, one a line, each with its witness's public descriptor and 
 and its public cross-references. A reader can parse it whole or line by line.
 
 CSV: a header row (``CSV_COLUMNS``), then one testimony a row; slugs joined with ``;``, booleans ``true``/``false``,
-dates YYYY-MM-DD; no vocabulary and no cross-references.
+dates YYYY-MM-DD; no vocabulary and no cross-references. A cell that a spreadsheet would run as a formula gets one
+leading apostrophe (``csv_escape``), which the importer removes (``csv_unescape``).
 
 Both writers are generators of text chunks. They walk the queryset with ``iterator(chunk_size=...)`` and prefetch
 per chunk, so memory stays flat and the number of queries grows with the number of chunks, never with rows. Every
@@ -20,6 +21,7 @@ import csv
 import io
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterator
 
 from django.db.models import Prefetch, QuerySet
@@ -59,6 +61,21 @@ CSV_COLUMNS = (
 )
 
 UrlFor = Callable[[str], str]
+
+# OWASP "CSV Injection": a spreadsheet runs a cell that begins with = + - @ tab or carriage return as a formula. Such a
+# cell is written with one more leading apostrophe, and so is one that begins with apostrophes followed by one of
+# them (a body that really begins with "'=" is written "''="), so the reader can always remove exactly one.
+_CSV_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def csv_escape(text: str) -> str:
+    """A CSV cell no spreadsheet runs as a formula. ``csv_unescape`` gives ``text`` back exactly."""
+    return "'" + text if _CSV_FORMULA.match(text) else text
+
+
+def csv_unescape(cell: str) -> str:
+    """The text of a CSV cell written by ``csv_escape``. A cell it could not have written stays as it is."""
+    return cell[1:] if cell.startswith("'") and _CSV_FORMULA.match(cell) else cell
 
 
 def export_queryset(testimonies: QuerySet, *, cross_references: bool = True) -> QuerySet:
@@ -104,14 +121,16 @@ def testimony_record(testimony, url: str, *, with_cross_references: bool = True)
     return record
 
 
-def _csv_value(value):
+def _csv_value(value) -> str:
+    """One CSV cell. Every cell goes through ``csv_escape``: identifiers, dates, booleans, language codes, choices and
+    http(s) URLs never begin with a formula character, so only free text, and a slug beginning with "-", changes."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ";".join(value)
-    return value
+        value = ";".join(value)
+    return csv_escape(value)
 
 
 def csv_row(testimony, url: str) -> list:
@@ -269,9 +288,9 @@ def csv_chunks(testimonies: QuerySet, *, url_for: UrlFor, chunk_size: int = CHUN
             record = []
             for column in CSV_COLUMNS:
                 if column == "url":
-                    record.append(url_for(row[positions["identifier"]]))
+                    record.append(_csv_value(url_for(row[positions["identifier"]])))
                 elif column in links:
-                    record.append(";".join(links[column].get(row[0], ())))
+                    record.append(_csv_value(links[column].get(row[0], [])))
                 else:
                     record.append(_csv_value(public.encode(row[positions[column]])))
             writer.writerow(record)

