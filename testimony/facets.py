@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, DateField, Max, Min, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 
-from . import pagination, summary
+from . import pagecache, pagination, summary
 from .models import FacetCount, Incident, Place, Source, Statement, Tag, Testimony, Witness
 from .pagination import bounded_count
 
@@ -57,6 +57,11 @@ class Vocabulary:
 
     @classmethod
     def load(cls):
+        """The vocabulary as it is now: kept by the process until the archive changes (``pagecache.memoize``)."""
+        return pagecache.memoize("vocabulary", cls._query)
+
+    @classmethod
+    def _query(cls):
         return cls(
             places=list(Place.objects.only("id", "name", "slug", "parent_id", "path", "depth").order_by("path")),
             tags=list(Tag.objects.select_related("group")),

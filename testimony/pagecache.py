@@ -2,7 +2,7 @@
 
 Every public page answers the same bytes to every anonymous reader until an editor changes something, so the
 rendered page is kept (Django's cache alias ``pages``) under a key that holds the archive's **generation**: a number
-in the database (``Counter`` row ``pages``) that goes up after every committed write to this app's tables. Each
+in the database (``Counter`` row ``pages``) that changes after every committed write to this app's tables. Each
 request reads the generation — one indexed query, on the replica when public reads go there — so a page is never
 served older than the last committed change, whichever server rendered it. Nothing else is shared between app
 servers: the default store is each process's own memory; ``PAGE_CACHE_URL=redis://…`` shares one store between
@@ -18,11 +18,12 @@ kept even so.
 """
 
 import hashlib
+import secrets
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections, router, transaction
-from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import set_response_etag
@@ -32,6 +33,11 @@ from .routing import is_public_read_request
 
 GENERATION = "pages"
 ALIAS = "pages"
+
+# The generation the current request reads under, once the middleware has read it (None: not read yet).
+_request_generation: ContextVar[int | None] = ContextVar("request_generation", default=None)
+# Values derived from the archive, each kept with the generation it was built under (see memoize).
+_memo: dict = {}
 
 
 def generation() -> int:
@@ -43,9 +49,35 @@ def generation() -> int:
     return row[0] if row else 0
 
 
+def current() -> int:
+    """The generation this request reads under: read once by the middleware, else asked now."""
+    value = _request_generation.get()
+    return generation() if value is None else value
+
+
+def memoize(key, build):
+    """``build()``, kept in this process until the archive next changes: for what every page needs and few writes
+    touch (the places, tags, sources and incidents the filter form and facets name). Off with the page cache
+    (``PAGE_CACHE_SECONDS=0``): then ``build()`` runs every time.
+    """
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return build()
+    now = current()
+    kept = _memo.get(key)
+    if kept is not None and kept[0] == now:
+        return kept[1]
+    value = build()
+    _memo[key] = (now, value)
+    return value
+
+
 def _bump():
-    if not Counter.objects.filter(name=GENERATION).update(value=F("value") + 1):
-        Counter.objects.get_or_create(name=GENERATION, defaults={"value": 1})
+    # A random number, not the next one: a generation is only ever compared for equality, and a counter would come
+    # round to the same values in a restored or recreated database while running processes still keep pages and
+    # lists under them.
+    value = secrets.randbits(62) + 1
+    if not Counter.objects.filter(name=GENERATION).update(value=value):
+        Counter.objects.get_or_create(name=GENERATION, defaults={"value": value})
 
 
 def changed(using: str = "default"):
@@ -92,7 +124,14 @@ class PageCacheMiddleware:
         if settings.PAGE_CACHE_SECONDS <= 0 or not is_public_read_request(request):
             return self.get_response(request)
         store = caches[ALIAS]
-        key = _key(request, generation())
+        now = generation()
+        token = _request_generation.set(now)
+        try:
+            return self._answer(request, store, _key(request, now))
+        finally:
+            _request_generation.reset(token)
+
+    def _answer(self, request, store, key):
         kept = store.get(key)
         if kept is not None:
             content, headers = kept

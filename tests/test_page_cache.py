@@ -8,6 +8,8 @@ import datetime
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from testimony import importing, pagecache, search, workflow
@@ -23,8 +25,10 @@ from .test_leaks import _public_urls, _text, cast  # noqa: F401  (the leak test'
 def _page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 600
     caches[pagecache.ALIAS].clear()
+    pagecache._memo.clear()  # a test's rolled-back rows must not be remembered into the next test
     yield
     caches[pagecache.ALIAS].clear()
+    pagecache._memo.clear()
 
 
 LIST = reverse("testimony:list")
@@ -164,3 +168,26 @@ def test_a_cached_page_still_answers_304_to_its_etag(client, published):
     etag = client.get(published.get_absolute_url())["ETag"]
     assert client.get(published.get_absolute_url())["ETag"] == etag
     assert client.get(published.get_absolute_url(), headers={"if-none-match": etag}).status_code == 304
+
+
+def test_the_filter_lists_are_kept_until_a_place_is_added(client, published, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        almaty = factories.make_place("Almaty", kind="city")
+    client.get(LIST)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(LIST + "?date_from=2022-01-01").content.decode()  # another page: rendered, lists kept
+    assert f'value="{almaty.slug}"' in page
+    assert not any('FROM "testimony_incident"' in query["sql"] for query in queries.captured_queries)
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.make_place("Zhanaozen", kind="city")
+    assert ">Zhanaozen</option>" in client.get(LIST + "?date_from=2022-01-02").content.decode()
+
+
+def test_a_kept_list_still_marks_each_reader_s_own_choice(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        almaty = factories.make_place("Almaty", kind="city")
+        astana = factories.make_place("Astana", kind="city")
+    for chosen, other in ((almaty, astana), (astana, almaty)):
+        page = client.get(LIST + f"?place={chosen.slug}").content.decode()
+        assert f'value="{chosen.slug}" selected>' in page
+        assert f'value="{other.slug}" selected>' not in page
