@@ -89,6 +89,23 @@ def test_place_page_form_offers_only_places_beneath_it(client, places):
     assert re.findall(r'<option value="([^"]*)"', form) == ["", "medeu", "square"]
 
 
+def test_place_list_shows_the_tree_in_groups_and_the_chosen_place_by_its_plain_name(client, places):
+    response = client.get(reverse("testimony:list"), {"place": "square"})
+    form = re.search(r'<select id="f-place".*?</select>', response.text, re.S).group(0)
+    # Each place stands under a group named by the path to its parent; no spaces indent a name.
+    groups = re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', form)
+    assert groups == [
+        ("In Kazakhstan", '<option value="almaty">Almaty</option><option value="aktobe">Aktobe</option>'),
+        ("In Kazakhstan › Almaty", '<option value="medeu">Medeu</option>'),
+        ("In Kazakhstan › Almaty › Medeu", '<option value="square" selected>Republic Square</option>'),
+    ]
+    assert "\u00a0" not in form and "&nbsp;" not in form
+    # A place's own page starts beneath it: the places right under Almaty come first, ungrouped.
+    page = client.get(reverse("testimony:place", args=["almaty"]), {"place": "square"}).text
+    form = re.search(r'<select id="f-place".*?</select>', page, re.S).group(0)
+    assert '<option value="medeu">Medeu</option><optgroup label="In Medeu"><option value="square" selected>' in form
+
+
 # --- Incidents ------------------------------------------------------------------------------------------------
 
 

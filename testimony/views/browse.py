@@ -7,9 +7,10 @@ count and page (``pagination``), count facets (``facets``), render. A fixed numb
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from testimony import facets, pagination
+from testimony import facets, pagecache, pagination
 from testimony.filters import Sort, active_filters, filter_testimonies
 from testimony.models import CrossReference, Incident, Place, Source, Testimony, Witness
 from testimony.templatetags.archive_tags import url_toggle, url_with
@@ -123,13 +124,14 @@ SECONDARY = ("role", "source", "incident", "tag", "statement", "relation", "sort
 def _form_choices(request, filterset, vocabulary, fixed):
     """What the filter form offers: a place page offers only the places beneath it."""
     places = vocabulary.places
-    if fixed and fixed[0] == "place":
-        places = [p for p in places if p.path.startswith(fixed[1].path) and p.pk != fixed[1].pk]
+    fixed_place = fixed[1].pk if fixed and fixed[0] == "place" else None
+    if fixed_place:
+        places = [p for p in places if p.path.startswith(fixed[1].path) and p.pk != fixed_place]
     return {
         "place_choices": places,
-        "place_options": place_options(places, filterset.form["place"].value()),
-        "source_options": place_options(vocabulary.sources, filterset.form["source"].value(), indented=False),
-        "incident_options": place_options(vocabulary.incidents, filterset.form["incident"].value(), indented=False),
+        "place_options": _options(("places", fixed_place), places, filterset.form["place"].value()),
+        "source_options": _options(("sources",), vocabulary.sources, filterset.form["source"].value(), False),
+        "incident_options": _options(("incidents",), vocabulary.incidents, filterset.form["incident"].value(), False),
         "role_choices": Witness.Role.choices,
         "relation_choices": CrossReference.Relation.choices,
         "all_sort_choices": Sort.CHOICES,
@@ -139,18 +141,53 @@ def _form_choices(request, filterset, vocabulary, fixed):
     }
 
 
+def _options(key, items, chosen, indented=True):
+    """:func:`place_options`, built once per list and language while the archive is unchanged; the chosen option
+    is then marked in the kept text."""
+    html = pagecache.memoize(("options", get_language(), *key), lambda: place_options(items, None, indented))
+    if chosen in (None, ""):
+        return html
+    value = f'value="{escape(str(chosen))}">'
+    return mark_safe(html.replace(value, value[:-1] + " selected>", 1))  # noqa: S308 - html and value are escaped
+
+
 def place_options(places, chosen, indented=True):
-    """A drop-down list's ``<option>`` elements (places indented by depth), the chosen one selected.
+    """A drop-down list's ``<option>`` elements, the chosen one selected.
+
+    Places (``indented``) come grouped under their parent: one ``<optgroup>`` per place with places beneath it,
+    labelled with its path ("In Kazakhstan › Almaty") and holding its children by their plain names. The open list
+    shows where each place lies, and the closed one shows just the chosen name (spaces to indent it showed there
+    too, shifting it right). Places whose parent is not offered (the top of the tree, or those right beneath a
+    place's own page) come first, ungrouped. ``places`` is in path order, so a parent comes before its children.
 
     Built here rather than in the template: hundreds of places, each a handful of template lookups, were a third
-    of the list page's rendering time. Serves the source and incident lists too (``indented=False``).
+    of the list page's rendering time. Serves the source and incident lists too (``indented=False``, no groups).
     """
     chosen = str(chosen) if chosen not in (None, "") else None
-    options = []
+
+    def option(item, name):
+        selected = " selected" if item.slug == chosen else ""
+        return f'<option value="{escape(item.slug)}"{selected}>{name}</option>'
+
+    if not indented:
+        return mark_safe("".join(option(item, escape(item.name)) for item in places))  # noqa: S308 - escaped
+    offered = {place.pk for place in places}
+    names = {}  # escaped once: a name goes into its option and into the label of every group beneath it
+    groups = {}  # a parent's id (None: no parent offered) -> its children's options
     for place in places:
-        selected = " selected" if place.slug == chosen else ""
-        indent = "\u00a0\u00a0\u00a0" * int(place.depth or 0) if indented else ""
-        options.append(f'<option value="{escape(place.slug)}"{selected}>{indent}{escape(place.name)}</option>')
+        names[place.pk] = name = escape(place.name)
+        parent = place.parent_id if place.parent_id in offered else None
+        groups.setdefault(parent, []).append(option(place, name))
+    options = groups.get(None, [])
+    # Translators: heads a group in the Place drop-down list, e.g. "In Kazakhstan › Almaty".
+    within = escape(_("In %(place)s"))
+    paths = {}
+    for place in places:
+        parent = paths.get(place.parent_id)
+        paths[place.pk] = path = f"{parent} › {names[place.pk]}" if parent else names[place.pk]
+        if place.pk in groups:
+            label = within % {"place": path}
+            options.append(f'<optgroup label="{label}">{"".join(groups[place.pk])}</optgroup>')
     return mark_safe("".join(options))  # noqa: S308 - every value above is escaped
 
 
