@@ -1,4 +1,5 @@
-"""At a 360 px phone width the reading room fits the screen, its text is readable and the filter form works."""
+"""At a phone's width the reading room fits the screen, its text is readable, the results come before most of the
+filter form, and the form works."""
 
 from playwright.sync_api import expect
 
@@ -31,6 +32,11 @@ def smallest_text(page):
     )
 
 
+# What has the keyboard focus: "results" for anything in the list of results, else the focused control's text.
+FOCUSED = """() => document.activeElement.closest('.browse-results') ? 'results'
+    : document.activeElement.textContent.trim()"""
+
+
 # A search result list, a testimony, a statement, a day and the home page with its timeline.
 PAGES = ["/testimonies/?q=balaclava", "/testimonies/T-0001/", "/statements/S-0003/", "/days/2022-01-05/", "/"]
 
@@ -50,10 +56,40 @@ def test_pages_fit_a_phone_without_sideways_scrolling(seed, phone_page):
     assert not problems, "\n".join(problems)
 
 
+def test_on_a_phone_the_search_box_and_the_first_results_come_before_the_other_filters(seed, phone_page):
+    screen = {"width": 390, "height": 844}  # a common phone; readers use the archive on one as often as at a desk
+    phone_page.set_viewport_size(screen)
+    phone_page.goto(f"{seed}/testimonies/")
+    words = filters(phone_page).get_by_label("Words")
+    more = filters(phone_page).get_by_text("Filter by date, place and more")
+    first_card = phone_page.locator(".testimony-card").first
+    place = filters(phone_page).get_by_label("Place", exact=True)
+
+    # The first screen shows the first testimony, the search box above it and the way to the other filters.
+    assert first_card.bounding_box()["y"] < screen["height"], "the first testimony is below the first screen"
+    assert words.bounding_box()["y"] + words.bounding_box()["height"] <= screen["height"]
+    assert more.bounding_box()["y"] + more.bounding_box()["height"] <= screen["height"]
+    # The dates, place and the rest wait until asked for: one tap shows them, above the results.
+    expect(place).to_be_hidden()
+    more.tap()
+    expect(place).to_be_visible()
+    assert place.bounding_box()["y"] < first_card.bounding_box()["y"]
+
+    # The keyboard follows the same order: the search box, its button, the filters' summary, then the results.
+    phone_page.goto(f"{seed}/testimonies/")
+    words.focus()
+    focused = []
+    for _ in range(3):
+        phone_page.keyboard.press("Tab")
+        focused.append(phone_page.evaluate(FOCUSED))
+    assert focused == ["Search", "Filter by date, place and more", "results"]
+
+
 def test_the_filter_form_works_on_a_phone(seed, phone_page):
     phone_page.goto(f"{seed}/testimonies/")
     place = filters(phone_page).get_by_label("Place", exact=True)
     button = filters(phone_page).get_by_role("button", name="Show testimonies")
+    filters(phone_page).get_by_text("Filter by date, place and more").tap()
     for control in (place, button, filters(phone_page).get_by_label("From", exact=True)):
         box = control.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
