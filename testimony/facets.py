@@ -125,6 +125,8 @@ class ResultCount:
     table: summary.Counts | None = None
     # The ids of the first matching rows, when counting them fetched them (the facets' sample then costs nothing).
     ids: list | None = None
+    # A search ordered by relevance, fewer matches than the cap: every match's id, best first (see count_results).
+    ranked: list | None = None
 
 
 def table_scope(data, fixed, vocabulary):
@@ -167,8 +169,14 @@ def table_scope(data, fixed, vocabulary):
     return scope
 
 
-def count_results(queryset, data, fixed, vocabulary) -> ResultCount:
-    """How many rows of the filtered ``queryset`` match. One query: of the counts table, or a bounded count."""
+def count_results(queryset, data, fixed, vocabulary, *, ranked=False) -> ResultCount:
+    """How many rows of the filtered ``queryset`` match. One query: of the counts table, or a bounded count.
+
+    ``ranked``: the queryset is a search ordered by relevance (``search_rank``, then ``number``). The bounded count
+    then reads each match's rank as well, and when all the matches were counted it orders their ids, so the page
+    loads its rows by id: the matches are found and ranked once per page view, not twice. Past the cap the order
+    would cover only the matches counted, so the page ranks every match itself (``ranked`` stays None).
+    """
     scope = table_scope(data, fixed, vocabulary)
     if scope is not None:
         found = summary.counts(**scope)
@@ -176,8 +184,14 @@ def count_results(queryset, data, fixed, vocabulary) -> ResultCount:
     # The bounded count fetches the ids it counts (at most cap + 1 integers): the facets count over them by primary
     # key instead of running the filters (a search, say) once more per facet.
     cap = pagination.COUNT_CAP
-    ids = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
-    return ResultCount(min(len(ids), cap), len(ids) > cap, ids=ids[:SAMPLE_SIZE])
+    if not ranked:
+        ids = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
+        return ResultCount(min(len(ids), cap), len(ids) > cap, ids=ids[:SAMPLE_SIZE])
+    rows = list(queryset.order_by().values_list("pk", "number", "search_rank")[: cap + 1])
+    ids = [pk for pk, _, _ in rows]
+    is_capped = len(rows) > cap
+    best_first = None if is_capped else [pk for pk, _, _ in sorted(rows, key=lambda row: (-row[2], row[1]))]
+    return ResultCount(min(len(ids), cap), is_capped, ids=ids[:SAMPLE_SIZE], ranked=best_first)
 
 
 def _counted_rows(queryset, ids):

@@ -84,6 +84,28 @@ class BoundedPaginator(Paginator):
         return max(1, math.ceil(min(self.count, self.cap) / self.per_page))
 
 
+class RowsInOrder:
+    """Rows whose order is already known as a list of ids: a page loads its rows by id (one query, plus the
+    queryset's prefetches) and puts them in that order. Django's paginator slices it like a queryset."""
+
+    def __init__(self, ids, queryset):
+        self.ids = ids
+        self.queryset = queryset
+
+    def __len__(self):
+        return len(self.ids)
+
+    def count(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        ids = self.ids[index]
+        if not isinstance(index, slice):
+            return self.queryset.get(pk=ids)
+        by_id = {row.pk: row for row in self.queryset.filter(pk__in=ids)}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def paginate(
     queryset,
     page_value: str | None,

@@ -340,3 +340,24 @@ def test_drop_down_lists_built_in_python_escape_names_and_keep_the_choice(client
     )
     assert district in response.text
     assert '<option value="bne" selected>&lt;i&gt;bne&lt;/i&gt;</option>' in response.text
+
+
+def _card_identifiers(response):
+    return re.findall(r'id="card-(T-[0-9]+)"', response.text)
+
+
+@pytest.mark.parametrize("cap", [1000, 26], ids=["all matches counted", "more matches than the cap"])
+def test_a_search_lists_its_matches_best_first_on_every_page(client, db, monkeypatch, cap):
+    # Below the cap the list ranks the matches while counting them and loads each page by id; past it, the page
+    # ranks every match itself. Either way the order is the full ranking: title matches first, then by number.
+    monkeypatch.setattr(pagination, "COUNT_CAP", cap)
+    plain = [factories.make_testimony(f"Account {i}", body="Barricades on the road.") for i in range(27)]
+    titled = [factories.make_testimony(f"Barricades {i}", body="Barricades by the akimat.") for i in range(2)]
+    factories.make_testimony("Unrelated", body="A calm night.")
+    search.reindex()
+    expected = [t.identifier for t in search.search(Testimony.objects.public(), "barricades")]
+    assert expected[:2] == [t.identifier for t in titled]
+    assert expected[2:] == [t.identifier for t in plain]
+    first, second = (_card_identifiers(client.get(LIST, {"q": "barricades", "page": n})) for n in (1, 2))
+    assert first == expected[:25]
+    assert second == expected[25 : min(cap, 29)]

@@ -73,12 +73,15 @@ def browse(request, template, context, testimonies=None, fixed=None):
         number = pagination.parse_page_number(request.GET.get("page"))
     except pagination.BadPageNumber as error:
         return render(request, template, context | {"page_error": str(error)}, status=400)
-    matched = facets.count_results(results, data, fixed, vocabulary)
+    ranked = filterset.sort_key == Sort.RELEVANCE
+    matched = facets.count_results(results, data, fixed, vocabulary, ranked=ranked)
     if matched.table is not None and matched.table.earliest is not None and data.get("date_from"):
         # No match starts before this day (the counts table says): an exact bound that lets the date-ordered index
         # scan start at the window instead of at the first day of the archive.
         results = results.filter(date_start__gte=matched.table.earliest)
     rows = results.for_cards()
+    if matched.ranked is not None:  # a search whose matches were ranked while counting them: load the page by id
+        rows = pagination.RowsInOrder(matched.ranked, rows)
     counted = matched.count + 1 if matched.is_capped else matched.count  # as a bounded count says "more"
     try:
         page = pagination.paginate(rows, str(number), known_count=counted, exact=matched.table is not None)
