@@ -76,8 +76,16 @@ class TestimonyQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
     def in_place(self, place: Place):
-        """Testimonies at the place or anywhere beneath it."""
-        return self.filter(place__in=Place.objects.subtree(place).values("pk"))
+        """Testimonies at the place or anywhere beneath it.
+
+        The subtree's ids are read first (one query on the small places table) and passed as a list: given a
+        subquery instead, PostgreSQL joined it in a loop, one index scan per place, each ANDed with the whole
+        full-text match of a search (24 places × 35 ms for a common word); given the list it scans once.
+        """
+        ids = list(Place.objects.subtree(place).values_list("pk", flat=True))
+        if len(ids) > MAX_LISTED_PLACES:  # past this many parameters, let the database read the subtree itself
+            return self.filter(place__in=Place.objects.subtree(place).values("pk"))
+        return self.filter(place__in=ids)
 
     def overlapping(self, date_from: datetime.date | None = None, date_to: datetime.date | None = None):
         """Testimonies whose date range overlaps [date_from, date_to]; either end may be open."""
@@ -111,6 +119,9 @@ class TestimonyQuerySet(models.QuerySet):
             "incidents",
         )
 
+
+# in_place() lists a subtree's place ids in the query up to this many (SQLite allows 32,766 parameters).
+MAX_LISTED_PLACES = 2_000
 
 # A result card shows none of these; the testimony's own page does.
 CARD_DEFERRED = ("body", "translation", "editor_notes", "search_vector")
