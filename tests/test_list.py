@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from testimony import facets, pagination, search
-from testimony.models import CrossReference, Place, Status, Testimony
+from testimony.models import CrossReference, Place, Status, Tag, Testimony
 
 from . import factories
 from .conftest import CONFIDENTIAL_MARKER, DRAFT_MARKER, INTERNAL_NOTE_MARKER
@@ -363,3 +363,29 @@ def test_a_search_lists_its_matches_best_first_on_every_page(client, db, monkeyp
     first, second = (_card_identifiers(client.get(LIST, {"q": "barricades", "page": n})) for n in (1, 2))
     assert first == expected[:25]
     assert second == expected[25 : min(cap, 29)]
+
+
+@pytest.mark.parametrize("sort", ["date", "-date", "added"])
+def test_a_list_the_counts_table_counts_pages_in_its_order_within_and_past_the_facet_sample(
+    client, db, monkeypatch, sort
+):
+    # With a tag chosen the counts table gives the total, the other facets count the first SAMPLE_SIZE rows of the
+    # list, and a page lying among those rows is loaded by their ids: pages 1-2 here; page 3 is past them.
+    monkeypatch.setattr(facets, "SAMPLE_SIZE", 50)
+    tag = Tag.objects.get(slug="first-hand")  # from the credibility vocabulary every archive starts with
+    for n in range(70):
+        day = datetime.date(2022, 1, 1) + datetime.timedelta(days=n % 9)
+        factories.make_testimony(f"Account {n}", date_start=day, tags=[tag] if n % 7 else [])
+    factories.make_testimony("Untagged", date_start=datetime.date(2022, 1, 2))
+    ordering = {"date": ("date_start", "date_end", "number"), "-date": ("-date_start", "-date_end", "-number")}
+    ordering["added"] = ("-published_at", "-number")
+    expected = list(
+        Testimony.objects.public().filter(tags=tag).order_by(*ordering[sort]).values_list("identifier", flat=True)
+    )
+    assert len(expected) == 60
+    shown = []
+    for page in (1, 2, 3):
+        response = client.get(LIST, {"tag": "first-hand", "sort": sort, "page": page})
+        assert response.status_code == 200
+        shown += _card_identifiers(response)
+    assert shown == expected

@@ -79,10 +79,13 @@ def browse(request, template, context, testimonies=None, fixed=None):
         # No match starts before this day (the counts table says): an exact bound that lets the date-ordered index
         # scan start at the window instead of at the first day of the archive.
         results = results.filter(date_start__gte=matched.table.earliest)
+    counted = matched.count + 1 if matched.is_capped else matched.count  # as a bounded count says "more"
     rows = results.for_cards()
+    facets.sample_in_list_order(results, matched)
     if matched.ranked is not None:  # a search whose matches were ranked while counting them: load the page by id
         rows = pagination.RowsInOrder(matched.ranked, rows)
-    counted = matched.count + 1 if matched.is_capped else matched.count  # as a bounded count says "more"
+    elif matched.ids_in_order and (number * pagination.PER_PAGE <= len(matched.ids) or len(matched.ids) == counted):
+        rows = pagination.RowsInOrder(matched.ids, rows)  # the page lies among the facets' sample, fetched in order
     try:
         page = pagination.paginate(rows, str(number), known_count=counted, exact=matched.table is not None)
     except pagination.PageOutOfRange as error:
