@@ -198,6 +198,8 @@ def write_url_lists(database_url, seed, per_scenario=2000):
     for identifier, pk in testimonies:
         lists["testimony"][0].append(f"/testimonies/{identifier}/")
         lists["testimony"][1].append(f"/bench/testimonies/{pk}")
+    # A few accounts that everyone reads at once (one linked from the news): what a page cache is for.
+    lists["testimony-popular"] = (lists["testimony"][0][:20], lists["testimony"][1][:20])
     lists["statement"][0].extend(f"/statements/{identifier}/" for identifier in statements)
     for start, end in export_windows(per_day, rng):
         lists["export"][0].append("/testimonies/export.csv?" + urlencode([("date_from", start), ("date_to", end)]))
@@ -348,7 +350,11 @@ def datasette(args, database_url, env, files):
         server = start(command, env, port, logfile)
         try:
             results = measure(
-                "datasette", port, files, args, ["list", "filtered", "search", "day", "testimony", "export"]
+                "datasette",
+                port,
+                files,
+                args,
+                ["list", "filtered", "search", "day", "testimony", "testimony-popular", "export"],
             )
             rss = rss_mb(server.pid)
         finally:
@@ -398,9 +404,21 @@ LABELS = {
     "search": "Full-text search + the same filters, facets",
     "day": "Day page",
     "statement": "Statement page with its cross-references",
-    "testimony": "Testimony page",
+    "testimony": "Testimony page (5,000 different ones)",
+    "testimony-popular": "Testimony page, 20 popular ones (each read again and again)",
     "export": "CSV export of ~10,000 rows",
     "ceiling": "Ceiling: bare Django view, 3 KB",
+}
+
+
+def stem(args, facts):
+    return f"{datetime.date.today()}-{facts['testimonies']}" + (f"-{args.label}" if args.label else "")
+
+
+PAGE_CACHE = {
+    "memory": "page cache in each worker's memory (the default; every worker renders a page once before it keeps it)",
+    "redis": "page cache shared by the workers in Redis (`PAGE_CACHE_URL`), emptied before the run",
+    "off": "page cache off (`PAGE_CACHE_SECONDS=0`): every request renders its page",
 }
 
 
@@ -417,7 +435,7 @@ def report(args, facts, load, archive, ceiling, peer, rss, commands, explain_fil
         f"testimony table with indexes {facts['testimony_table']}.",
         f"Load: wrk -t{args.threads} -c{args.connections}, {args.duration} s per scenario, each request a URL picked "
         f"at random from the scenario's list (bench/data/urls/). Gunicorn: {args.workers} sync workers "
-        "(2 × cores + 1), DEBUG=0, persistent database connections.",
+        f"(2 × cores + 1), DEBUG=0, persistent database connections, {PAGE_CACHE[args.page_cache]}.",
         "",
         "| page | status | req/s | p50 ms | p95 ms | p99 ms | non-2xx | vs ceiling "
         "| Datasette req/s | Datasette p95 ms | vs Datasette |",
@@ -467,7 +485,7 @@ def report(args, facts, load, archive, ceiling, peer, rss, commands, explain_fil
     lines += [stats["command"] for stats in archive.values()] + [ceiling["ceiling"]["command"]]
     lines += [stats["command"] for stats in peer_results.values()] + ["```", ""]
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{datetime.date.today()}-{facts['testimonies']}.md"
+    path = RESULTS / f"{stem(args, facts)}.md"
     path.write_text("\n".join(lines))
     json_path = path.with_suffix(".json")
     json_path.write_text(
@@ -494,19 +512,34 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--skip-datasette", action="store_true")
+    parser.add_argument(
+        "--page-cache",
+        choices=["memory", "redis", "off"],
+        default="memory",
+        help="the archive's page cache: each worker's memory (the default setting), a shared Redis, or none",
+    )
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/7", help="for --page-cache redis")
+    parser.add_argument("--label", default="", help="suffix of the result files, e.g. 'cold'")
     args = parser.parse_args()
     if args.count < 1:
         parser.error("--count must be at least 1")
 
     database_url = f"{args.postgres}/{args.db}"
     env = production_env(database_url)
+    if args.page_cache == "off":
+        env["PAGE_CACHE_SECONDS"] = "0"
+    elif args.page_cache == "redis":
+        env["PAGE_CACHE_URL"] = args.redis
+        import redis  # the bench extra installs it
+
+        redis.Redis.from_url(args.redis).flushdb()  # start cold: every page is rendered once first
     DATA.mkdir(exist_ok=True)
     commands = ["# " + shlex.join(["bench/run.py", *sys.argv[1:]])]
     load = None if args.reuse else create_database(args, env)
     facts = database_facts(database_url)
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env)
     files = write_url_lists(database_url, args.seed)
-    explain_file = RESULTS / f"{datetime.date.today()}-{facts['testimonies']}-plans.md"
+    explain_file = RESULTS / f"{stem(args, facts)}-plans.md"
     run(
         [
             PYTHON,
@@ -519,7 +552,7 @@ def main():
         env,
     )
 
-    scenarios = ["home", "list", "filtered", "search", "day", "statement", "testimony", "export"]
+    scenarios = ["home", "list", "filtered", "search", "day", "statement", "testimony", "testimony-popular", "export"]
     archive_command = gunicorn_command("archive.wsgi:application", args.port, args.workers)
     commands.append(shlex.join(str(p) for p in archive_command).replace(str(ROOT) + "/", ""))
     with open(DATA / "gunicorn-archive.log", "w") as logfile:
