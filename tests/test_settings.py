@@ -1,0 +1,67 @@
+"""Settings come from the environment, and a value the archive cannot use stops it with a message, not a traceback
+from deep inside Django. Each case starts a fresh interpreter: settings are read once per process."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRINT = "from django.conf import settings; import json; print(json.dumps({0}))"
+
+
+def _settings(expression, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "PAGE_CACHE", "DEBUG"))}
+    clean.update(env, DJANGO_SETTINGS_MODULE="archive.settings")
+    return subprocess.run(
+        [sys.executable, "-c", PRINT.format(expression)], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+
+
+def test_out_of_the_box_pages_are_not_kept_on_a_laptop():
+    result = _settings("[settings.PAGE_CACHE_SECONDS, settings.CACHES['pages']['BACKEND']]")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == '[0, "django.core.cache.backends.locmem.LocMemCache"]'
+
+
+def test_in_production_pages_are_kept_ten_minutes_in_each_process():
+    result = _settings(
+        "[settings.PAGE_CACHE_SECONDS, settings.CACHES['pages']['OPTIONS']['MAX_ENTRIES']]",
+        DEBUG="0",
+        SECRET_KEY="x" * 40,
+        ALLOWED_HOSTS="archive.example",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[600, 500]"
+
+
+def test_a_redis_url_shares_the_page_store():
+    result = _settings("settings.CACHES['pages']", PAGE_CACHE_URL="redis://cache.internal:6379/2")
+    assert result.returncode == 0, result.stderr
+    assert '"BACKEND": "django.core.cache.backends.redis.RedisCache"' in result.stdout
+    assert '"LOCATION": "redis://cache.internal:6379/2"' in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PAGE_CACHE_URL": "memcached://cache:11211"}, "PAGE_CACHE_URL='memcached://cache:11211': use a redis://"),
+        ({"PAGE_CACHE_SECONDS": "ten"}, "PAGE_CACHE_SECONDS='ten' is not a whole number"),
+        ({"DATABASE_URL": "mysql://db/archive"}, "DATABASE_URL must name a SQLite or PostgreSQL database."),
+        ({"DEBUG": "0"}, "With DEBUG off, set SECRET_KEY"),
+    ],
+)
+def test_a_value_the_archive_cannot_use_stops_it_with_a_message(env, message):
+    result = _settings("settings.DEBUG", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_postgresql_sessions_run_without_jit_and_with_room_for_a_search_bitmap():
+    result = _settings(
+        "settings.DATABASES['default']['OPTIONS']", DATABASE_URL="postgres://archive@db.internal:5432/archive"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "-c jit=off -c work_mem=16MB" in result.stdout
