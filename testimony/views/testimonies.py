@@ -92,6 +92,8 @@ def _related(testimony):
     lookups.append((SAME_DAYS, same_days))
     related, seen = [], set()
     for rank, (closeness, lookup) in enumerate(lookups):
+        if len(related) >= RELATED_LIMIT:
+            break  # closer accounts fill the list: the farther lookups would be cut off anyway
         # Enough rows that, once those already listed are left out, RELATED_LIMIT remain.
         for other in lookup[: RELATED_LIMIT * (rank + 1)]:
             if other.pk not in seen:
