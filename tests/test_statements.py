@@ -190,7 +190,7 @@ def test_list_explains_a_bad_filter(client, claim, params, message):
     assert message in response.content.decode()
 
 
-def test_list_is_paginated_and_a_bad_page_is_a_clear_404(client, president):
+def test_list_is_paginated_a_missing_page_is_a_404_and_a_malformed_one_a_400(client, president):
     for i in range(30):
         factories.make_statement(f"Claim number {i}.", actor=president)
 
@@ -204,7 +204,7 @@ def test_list_is_paginated_and_a_bad_page_is_a_clear_404(client, president):
     assert second.count('class="statement-card"') == 5
     assert missing.status_code == 404
     assert "There is no page 9: the results end at page 2." in missing.content.decode()
-    assert garbage.status_code == 404
+    assert garbage.status_code == 400
     assert "Enter a page number as a whole number from 1, for example 2." in garbage.content.decode()
 
 

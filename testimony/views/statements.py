@@ -59,9 +59,10 @@ def statement_list(request):
     statements = _with_counts(filterset.qs.for_list().defer("editor_notes")).order_by("made_on", "number")
     try:
         context["page"] = paginate(statements, request.GET.get("page"))
-    except (BadPageNumber, PageOutOfRange) as error:
-        context["page_error"] = str(error)
-        return render(request, "statements/list.html", context, status=404)
+    except BadPageNumber as error:  # not a page number at all: the reader's mistake, as on the testimonies list
+        return render(request, "statements/list.html", context | {"page_error": str(error)}, status=400)
+    except PageOutOfRange as error:
+        return render(request, "statements/list.html", context | {"page_error": str(error)}, status=404)
     return render(request, "statements/list.html", context)
 
 
