@@ -12,9 +12,13 @@ What goes in: a 200 answer to an anonymous GET or HEAD outside the admin, not st
 setting no cookie and not marked private. Signed-in users never read from it nor write to it. What comes out is
 keyed by scheme, host, language and full path with its query string.
 
-Writes that send no signal (``bulk_create``, ``QuerySet.update``, COPY) call :func:`changed` themselves: the
+Writes that send no signal (``bulk_create``, ``QuerySet.update``, COPY) reach :func:`changed` through the two
+derived stores every bulk writer already keeps current, ``search.reindex`` and the counts table (``summary``): the
 importer, the generator, the restore and the rebuild commands. ``PAGE_CACHE_SECONDS`` bounds how long any page is
 kept even so.
+
+The same generation keys :func:`memoize`: values every page needs and few writes touch (the filter form's
+vocabulary and its ``<option>`` lists), kept by each process until the archive changes.
 """
 
 import hashlib
