@@ -125,8 +125,10 @@ class ResultCount:
     table: summary.Counts | None = None
     # The ids of the first matching rows, when counting them fetched them (the facets' sample then costs nothing).
     ids: list | None = None
-    # A search ordered by relevance, fewer matches than the cap: every match's id, best first (see count_results).
+    # A search ordered by relevance: the matches' ids, best first (see count_results).
     ranked: list | None = None
+    # Non-zero when more matched than were counted: ``ranked`` orders only the first this many matches found.
+    ranked_among: int = 0
     # ``ids`` are the first rows of the list in its order (see sample_in_list_order).
     ids_in_order: bool = False
 
@@ -175,9 +177,10 @@ def count_results(queryset, data, fixed, vocabulary, *, ranked=False) -> ResultC
     """How many rows of the filtered ``queryset`` match. One query: of the counts table, or a bounded count.
 
     ``ranked``: the queryset is a search ordered by relevance (``search_rank``, then ``number``). The bounded count
-    then reads each match's rank as well, and when all the matches were counted it orders their ids, so the page
-    loads its rows by id: the matches are found and ranked once per page view, not twice. Past the cap the order
-    would cover only the matches counted, so the page ranks every match itself (``ranked`` stays None).
+    then reads each match's rank as well and orders their ids, so the page loads its rows by id: the matches are
+    found and ranked once per page view, not twice. Past the cap (a common word alone: a quarter of a million
+    matches at a million testimonies, three seconds to rank them all) the order covers the ``COUNT_CAP`` matches
+    added first, and ``ranked_among`` says so, for the page to tell the reader.
     """
     scope = table_scope(data, fixed, vocabulary)
     if scope is not None:
@@ -189,11 +192,14 @@ def count_results(queryset, data, fixed, vocabulary, *, ranked=False) -> ResultC
     if not ranked:
         ids = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
         return ResultCount(min(len(ids), cap), len(ids) > cap, ids=ids[:SAMPLE_SIZE])
-    rows = list(queryset.order_by().values_list("pk", "number", "search_rank")[: cap + 1])
+    # In id order: the same matches on every page view (a parallel scan returns them in any order), the oldest.
+    rows = list(queryset.order_by("pk").values_list("pk", "number", "search_rank")[: cap + 1])
     ids = [pk for pk, _, _ in rows]
     is_capped = len(rows) > cap
-    best_first = None if is_capped else [pk for pk, _, _ in sorted(rows, key=lambda row: (-row[2], row[1]))]
-    return ResultCount(min(len(ids), cap), is_capped, ids=ids[:SAMPLE_SIZE], ranked=best_first)
+    best_first = [pk for pk, _, _ in sorted(rows[:cap], key=lambda row: (-row[2], row[1]))]
+    return ResultCount(
+        min(len(ids), cap), is_capped, ids=ids[:SAMPLE_SIZE], ranked=best_first, ranked_among=cap if is_capped else 0
+    )
 
 
 def sample_in_list_order(queryset, matched: ResultCount) -> None:

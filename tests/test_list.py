@@ -348,21 +348,39 @@ def _card_identifiers(response):
     return re.findall(r'id="card-(T-[0-9]+)"', response.text)
 
 
-@pytest.mark.parametrize("cap", [1000, 26], ids=["all matches counted", "more matches than the cap"])
-def test_a_search_lists_its_matches_best_first_on_every_page(client, db, monkeypatch, cap):
-    # Below the cap the list ranks the matches while counting them and loads each page by id; past it, the page
-    # ranks every match itself. Either way the order is the full ranking: title matches first, then by number.
-    monkeypatch.setattr(pagination, "COUNT_CAP", cap)
-    plain = [factories.make_testimony(f"Account {i}", body="Barricades on the road.") for i in range(27)]
-    titled = [factories.make_testimony(f"Barricades {i}", body="Barricades by the akimat.") for i in range(2)]
+def _barricades(plain=27, titled=2):
+    plain = [factories.make_testimony(f"Account {i}", body="Barricades on the road.") for i in range(plain)]
+    titled = [factories.make_testimony(f"Barricades {i}", body="Barricades by the akimat.") for i in range(titled)]
     factories.make_testimony("Unrelated", body="A calm night.")
     search.reindex()
+    return plain, titled
+
+
+def test_a_search_lists_its_matches_best_first_on_every_page(client, db):
+    # The list ranks the matches while counting them and loads each page by id: the order is the full ranking,
+    # title matches first, then by number.
+    plain, titled = _barricades()
     expected = [t.identifier for t in search.search(Testimony.objects.public(), "barricades")]
-    assert expected[:2] == [t.identifier for t in titled]
-    assert expected[2:] == [t.identifier for t in plain]
-    first, second = (_card_identifiers(client.get(LIST, {"q": "barricades", "page": n})) for n in (1, 2))
-    assert first == expected[:25]
-    assert second == expected[25 : min(cap, 29)]
+    assert expected == [t.identifier for t in titled + plain]
+    first, second = (client.get(LIST, {"q": "barricades", "page": n}) for n in (1, 2))
+    assert _card_identifiers(first) + _card_identifiers(second) == expected
+    assert "ranked among the" not in first.text
+
+
+def test_a_word_matching_more_than_the_cap_is_ranked_among_the_matches_added_first(client, db, monkeypatch):
+    # A common word alone matches too many accounts to rank them all on every page view: the page ranks the
+    # COUNT_CAP matches added first (the same ones on every page) and says so.
+    monkeypatch.setattr(pagination, "COUNT_CAP", 26)
+    plain, titled = _barricades()
+    found = list(
+        search.search(Testimony.objects.public(), "barricades").order_by("pk").values_list("pk", flat=True)[:26]
+    )
+    ranked = search.search(Testimony.objects.public().filter(pk__in=found), "barricades")
+    first, second = (client.get(LIST, {"q": "barricades", "page": n}) for n in (1, 2))
+    assert _card_identifiers(first) + _card_identifiers(second) == [t.identifier for t in ranked]
+    assert "More than 26 testimonies" in first.text
+    assert "these are ranked among the 26 added first, not among all of them" in first.text
+    assert titled[0].identifier not in first.text  # the best match of all was added last: beyond the 26
 
 
 @pytest.mark.parametrize("sort", ["date", "-date", "added"])
