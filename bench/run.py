@@ -170,6 +170,14 @@ def write_url_lists(database_url, seed, per_scenario=2000):
 
     lists = {name: ([], []) for name in ("home", "list", "filtered", "search", "day", "statement", "testimony")}
     lists["export"] = ([], [])
+    # What a reader types first: one word, no filter (22 words, each matching up to a quarter of the archive).
+    lists["search-word"] = ([], [])
+    for word in WORDS:
+        lists["search-word"][0].append("/testimonies/?" + urlencode([("q", word)]))
+        lists["search-word"][1].append(
+            "/bench/testimonies?"
+            + urlencode([("_search", word), *FACETS_DATASETTE, ("_facet_array", "tags"), ("_size", 25)])
+        )
     lists["home"][0].append("/")
     for page in range(1, 21):
         lists["list"][0].append(f"/testimonies/?page={page}" if page > 1 else "/testimonies/")
@@ -354,7 +362,7 @@ def datasette(args, database_url, env, files):
                 port,
                 files,
                 args,
-                ["list", "filtered", "search", "day", "testimony", "testimony-popular", "export"],
+                ["list", "filtered", "search", "search-word", "day", "testimony", "testimony-popular", "export"],
             )
             rss = rss_mb(server.pid)
         finally:
@@ -402,6 +410,7 @@ LABELS = {
     "list": "List, unfiltered (25 a page, facets)",
     "filtered": "List: dates + place subtree + tag, facets",
     "search": "Full-text search + the same filters, facets",
+    "search-word": "Full-text search, one word alone, facets",
     "day": "Day page",
     "statement": "Statement page with its cross-references",
     "testimony": "Testimony page (5,000 different ones)",
@@ -552,7 +561,18 @@ def main():
         env,
     )
 
-    scenarios = ["home", "list", "filtered", "search", "day", "statement", "testimony", "testimony-popular", "export"]
+    scenarios = [
+        "home",
+        "list",
+        "filtered",
+        "search",
+        "search-word",
+        "day",
+        "statement",
+        "testimony",
+        "testimony-popular",
+        "export",
+    ]
     archive_command = gunicorn_command("archive.wsgi:application", args.port, args.workers)
     commands.append(shlex.join(str(p) for p in archive_command).replace(str(ROOT) + "/", ""))
     with open(DATA / "gunicorn-archive.log", "w") as logfile:
