@@ -78,6 +78,21 @@ class Vocabulary:
         parent_id = place.pk if place else None
         return [p for p in self.places if p.parent_id == parent_id]
 
+    def tags_of(self, testimony_ids) -> dict:
+        """``{testimony id: [Tag, …]}`` for these testimonies, in the vocabulary's order: one query on the link
+        table, the tags themselves (with their groups) taken from the loaded vocabulary."""
+        through = Testimony.tags.through.objects.filter(testimony_id__in=testimony_ids)
+        found = defaultdict(set)
+        for testimony_id, tag_id in through.values_list("testimony_id", "tag_id"):
+            found[testimony_id].add(tag_id)
+        return {pk: [tag for tag in self.tags if tag.pk in found[pk]] for pk in testimony_ids}
+
+    def incidents_of(self, testimony) -> list:
+        """The testimony's incidents, in the vocabulary's order (by date, then name): one query on the link table."""
+        through = Testimony.incidents.through.objects.filter(testimony_id=testimony.pk)
+        ids = set(through.values_list("incident_id", flat=True))
+        return [incident for incident in self.incidents if incident.pk in ids]
+
 
 # --- Facets beside a list ---------------------------------------------------------------------------------------
 

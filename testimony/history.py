@@ -133,7 +133,10 @@ def public_revisions(testimony):
 
     Each has ``number``, ``published``, ``summary`` and ``get_absolute_url()``; the last one is the current text.
     """
-    return list(Revision.objects.filter(testimony=testimony).select_related("testimony").order_by("number"))
+    revisions = list(Revision.objects.filter(testimony=testimony).order_by("number"))
+    for revision in revisions:
+        revision.testimony = testimony  # their permalinks name it: no need to read it again
+    return revisions
 
 
 def get_revision(testimony, number: int):

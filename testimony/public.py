@@ -206,8 +206,10 @@ def _place_json_ld(place, ancestors):
     return data
 
 
-def testimony_json_ld(testimony, *, url: str, ancestors=(), archive_name: str = "") -> dict:
-    """schema.org description of a public testimony for search engines, from public fields only."""
+def testimony_json_ld(testimony, *, url: str, ancestors=(), tags=None, archive_name: str = "") -> dict:
+    """schema.org description of a public testimony for search engines, from public fields only.
+
+    ``tags``: the testimony's tags when already loaded (else read from it)."""
     data = {
         "@context": "https://schema.org",
         "@type": "CreativeWork",
@@ -219,7 +221,7 @@ def testimony_json_ld(testimony, *, url: str, ancestors=(), archive_name: str = 
         "temporalCoverage": temporal_coverage(testimony),
         "creativeWorkStatus": "Retracted" if testimony.is_retracted else "Published",
         "author": {"@type": "Person", "description": testimony.witness.descriptor},
-        "keywords": [tag.name for tag in testimony.tags.all()],
+        "keywords": [tag.name for tag in (testimony.tags.all() if tags is None else tags)],
     }
     if testimony.published_at:
         data["datePublished"] = encode(testimony.published_at)

@@ -112,13 +112,6 @@ class TestimonyQuerySet(models.QuerySet):
     def get_by_natural_key(self, identifier):
         return self.get(identifier=identifier)
 
-    def for_detail(self):
-        """Loading plan for one testimony page: the row with its joins, then tags with groups, then incidents."""
-        return self.select_related("place", "witness", "source").prefetch_related(
-            models.Prefetch("tags", queryset=Tag.objects.select_related("group")),
-            "incidents",
-        )
-
 
 # in_place() lists a subtree's place ids in the query up to this many (SQLite allows 32,766 parameters).
 MAX_LISTED_PLACES = 2_000

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
-from testimony import history, public
+from testimony import facets, history, public
 from testimony.models import CrossReference, Testimony
 
 RELATED_LIMIT = 6
@@ -16,9 +16,26 @@ SAME_INCIDENT, SAME_PLACE, SAME_DAYS = 3, 2, 1
 
 
 def _get_public_testimony_or_404(identifier):
-    """The public testimony with this identifier, loaded for its page (three queries), or a 404."""
-    testimonies = Testimony.objects.public().for_detail().only(*public.testimony_load_fields())
-    return get_object_or_404(testimonies, identifier=identifier)
+    """The public testimony with this identifier, with its witness, place and source (one query), or a 404."""
+    testimonies = Testimony.objects.public().select_related("place", "witness", "source")
+    return get_object_or_404(testimonies.only(*public.testimony_load_fields()), identifier=identifier)
+
+
+# What a cross-reference shows of the testimonies and the statement at either end: loading only these keeps a
+# testimony's body out of it, and the query short to build.
+CROSS_REFERENCE_FIELDS = (
+    "testimony_id",
+    "other_testimony_id",
+    "statement_id",
+    "relation",
+    "note",
+    *(f"{end}__{name}" for end in ("testimony", "other_testimony") for name in ("identifier", "title")),
+    "statement__identifier",
+    "statement__claim",
+    "statement__made_on",
+    "statement__actor__name",
+    "statement__actor__office",
+)
 
 
 def _cross_reference_groups(testimony):
@@ -27,7 +44,7 @@ def _cross_reference_groups(testimony):
         CrossReference.objects.public()
         .filter(Q(testimony=testimony) | Q(other_testimony=testimony))
         .select_related("testimony", "statement__actor", "other_testimony")
-        .defer("testimony__editor_notes", "other_testimony__editor_notes", "statement__editor_notes")
+        .only(*CROSS_REFERENCE_FIELDS)
     )
     headings = {
         CrossReference.Relation.CORROBORATES: _("Corroboration"),
@@ -67,7 +84,7 @@ RELATED_FIELDS = (
 )
 
 
-def _related(testimony):
+def _related(testimony, incidents):
     """A few public testimonies of the same incident, then the same place, then that begin on the same days.
 
     One short indexed lookup per kind of closeness (three queries at most, each reading a handful of index entries
@@ -81,7 +98,7 @@ def _related(testimony):
         .only(*RELATED_FIELDS)
         .order_by("date_start", "date_end", "number")
     )
-    incident_ids = [incident.pk for incident in testimony.incidents.all()]
+    incident_ids = [incident.pk for incident in incidents]
     lookups = []
     if incident_ids:
         through = Testimony.incidents.through.objects.filter(incident_id__in=incident_ids)
@@ -178,7 +195,11 @@ def citation_bibtex(testimony, *, permalink, accessed, archive_name, revision=No
 
 def detail(request, identifier):
     testimony = _get_public_testimony_or_404(identifier)
-    ancestors = testimony.place.ancestors() if testimony.place_id else []
+    # Places, tags and incidents are named from the vocabulary every process keeps (pagecache.memoize).
+    vocabulary = facets.Vocabulary.load()
+    ancestors = vocabulary.ancestors(testimony.place) if testimony.place_id else []
+    tags = vocabulary.tags_of([testimony.pk])[testimony.pk]
+    incidents = vocabulary.incidents_of(testimony)
     permalink = request.build_absolute_uri(testimony.get_absolute_url())
     revisions = history.public_revisions(testimony)
     current = revisions[-1] if revisions else None
@@ -191,15 +212,15 @@ def detail(request, identifier):
         "archive_name": settings.ARCHIVE_NAME,
     }
     json_ld = public.testimony_json_ld(
-        testimony, url=permalink, ancestors=ancestors, archive_name=settings.ARCHIVE_NAME
+        testimony, url=permalink, ancestors=ancestors, tags=tags, archive_name=settings.ARCHIVE_NAME
     )
     context = {
         "testimony": testimony,
-        "tags": testimony.tags.all(),
-        "incidents": testimony.incidents.all(),
+        "tags": tags,
+        "incidents": incidents,
         "ancestors": ancestors,
         "cross_reference_groups": _cross_reference_groups(testimony),
-        "related": _related(testimony),
+        "related": _related(testimony, incidents),
         "permalink": permalink,
         "accessed": accessed,
         "citation_text": citation_text(testimony, **cite),
