@@ -232,15 +232,15 @@ def sample_in_list_order(queryset, matched: ResultCount) -> None:
     matched.ids_in_order = True
 
 
-def _counted_rows(queryset, ids):
-    """The rows the facets count: all the filtered rows, or the first ``SAMPLE_SIZE`` of them, by primary key.
+def _counted_ids(queryset, ids):
+    """The ids of the rows the facets count: all the filtered rows, or the first ``SAMPLE_SIZE`` of them.
 
-    ``ids``: those rows' ids when already fetched; else one query fetches them, so each facet then reads rows by
-    primary key rather than running the filters again.
+    ``ids``: those ids when already fetched; else one query fetches them, so each facet then reads rows by primary
+    key rather than running the filters again.
     """
     if ids is None:
         ids = list(queryset.order_by().values_list("pk", flat=True)[:SAMPLE_SIZE])
-    return Testimony.objects.filter(pk__in=ids)
+    return ids
 
 
 def _grouped(rows, column):
@@ -262,8 +262,9 @@ def _roles_and_sources(rows):
     return dict(roles), dict(sources)
 
 
-def _tags(rows):
-    through = Testimony.tags.through.objects.filter(testimony_id__in=rows.values("pk"))
+def _tags(ids):
+    # The link table alone, by testimony id: no join back to the testimonies.
+    through = Testimony.tags.through.objects.filter(testimony_id__in=ids)
     return {row["tag_id"]: row["n"] for row in through.values("tag_id").annotate(n=Count("pk")).order_by()}
 
 
@@ -329,13 +330,16 @@ def testimony_facets(queryset, vocabulary, *, matched, is_capped, place_root=Non
     found = Facets([], place_root, trail, [], [], [], False, SAMPLE_SIZE)
     if not matched:
         return found
-    rows = None
+    counted = None
+
+    def counted_ids():
+        nonlocal counted
+        if counted is None:
+            counted = _counted_ids(queryset, ids)
+        return counted
 
     def counted_rows():
-        nonlocal rows
-        if rows is None:
-            rows = _counted_rows(queryset, ids)
-        return rows
+        return Testimony.objects.filter(pk__in=counted_ids())
 
     sampled = []
     places, tags, roles, sources = table.places, table.tags, table.roles, table.sources
@@ -343,7 +347,7 @@ def testimony_facets(queryset, vocabulary, *, matched, is_capped, place_root=Non
         places = _grouped(counted_rows(), "place_id")
         sampled.append("places")
     if tags is None:
-        tags = _tags(counted_rows())
+        tags = _tags(counted_ids())
         sampled.append("tags")
     if roles is None or sources is None:
         found_roles, found_sources = _roles_and_sources(counted_rows())
