@@ -161,6 +161,9 @@ PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", "0" if DEBUG else "60")
 # 0 disables. By default each process keeps its own PAGE_CACHE_ENTRIES pages in memory; PAGE_CACHE_URL=redis://...
 # shares one store between processes and servers (needs `pip install redis`).
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", "0" if DEBUG else "600")
+# The vocabulary every page names things with (places, tags, sources, incidents, the filter form's lists), kept by
+# each process until the archive next changes (testimony/pagecache.py, memoize), with or without the page cache.
+KEEP_VOCABULARY = envbool("KEEP_VOCABULARY", "0" if DEBUG else "1")
 _PAGE_CACHE_URL = os.getenv("PAGE_CACHE_URL", "").strip()
 if _PAGE_CACHE_URL and not _PAGE_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"PAGE_CACHE_URL={_PAGE_CACHE_URL!r}: use a redis://host:port/db URL or leave it unset.")

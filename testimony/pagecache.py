@@ -17,8 +17,9 @@ derived stores every bulk writer already keeps current, ``search.reindex`` and t
 importer, the generator, the restore and the rebuild commands. ``PAGE_CACHE_SECONDS`` bounds how long any page is
 kept even so.
 
-The same generation keys :func:`memoize`: values every page needs and few writes touch (the filter form's
-vocabulary and its ``<option>`` lists), kept by each process until the archive changes.
+The same generation keys :func:`memoize`: values every page needs and few writes touch (the vocabulary that names
+places, tags, sources and incidents, and the filter form's ``<option>`` lists), kept by each process until the
+archive changes, with the page cache on or off (``KEEP_VOCABULARY``).
 """
 
 import hashlib
@@ -38,8 +39,9 @@ from .routing import is_public_read_request
 GENERATION = "pages"
 ALIAS = "pages"
 
-# The generation the current request reads under, once the middleware has read it (None: not read yet).
-_request_generation: ContextVar[int | None] = ContextVar("request_generation", default=None)
+# The generation the current request reads under: a one-item list the middleware sets per public read, filled
+# when first needed (None: not read yet); no list outside such a request.
+_request_generation: ContextVar[list | None] = ContextVar("request_generation", default=None)
 # Values derived from the archive, each kept with the generation it was built under (see memoize).
 _memo: dict = {}
 
@@ -54,17 +56,24 @@ def generation() -> int:
 
 
 def current() -> int:
-    """The generation this request reads under: read once by the middleware, else asked now."""
-    value = _request_generation.get()
-    return generation() if value is None else value
+    """The generation this request reads under: read once per request (by the middleware, or here when first
+    needed), else asked now."""
+    held = _request_generation.get()
+    if held is None:
+        return generation()
+    if held[0] is None:
+        held[0] = generation()
+    return held[0]
 
 
 def memoize(key, build):
     """``build()``, kept in this process until the archive next changes: for what every page needs and few writes
-    touch (the places, tags, sources and incidents the filter form and facets name). Off with the page cache
-    (``PAGE_CACHE_SECONDS=0``): then ``build()`` runs every time.
+    touch (the places, tags, sources and incidents the filter form and facets name). Off with ``KEEP_VOCABULARY=0``
+    (the default with DEBUG, and in tests, whose rolled-back transactions never change the generation): then
+    ``build()`` runs every time. Independent of the page cache: with it off, a page still costs one query for the
+    generation rather than the vocabulary's four.
     """
-    if settings.PAGE_CACHE_SECONDS <= 0:
+    if not settings.KEEP_VOCABULARY:
         return build()
     now = current()
     kept = _memo.get(key)
@@ -125,13 +134,15 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.PAGE_CACHE_SECONDS <= 0 or not is_public_read_request(request):
+        caching = settings.PAGE_CACHE_SECONDS > 0
+        if not (caching or settings.KEEP_VOCABULARY) or not is_public_read_request(request):
             return self.get_response(request)
-        store = caches[ALIAS]
-        now = generation()
-        token = _request_generation.set(now)
+        # The page's key needs the generation now; the kept vocabulary only if the page uses it.
+        token = _request_generation.set([generation() if caching else None])
         try:
-            return self._answer(request, store, _key(request, now))
+            if not caching:
+                return self.get_response(request)
+            return self._answer(request, caches[ALIAS], _key(request, current()))
         finally:
             _request_generation.reset(token)
 

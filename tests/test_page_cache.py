@@ -24,6 +24,7 @@ from .test_leaks import _public_urls, _text, cast  # noqa: F401  (the leak test'
 @pytest.fixture(autouse=True)
 def _page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 600
+    settings.KEEP_VOCABULARY = True
     caches[pagecache.ALIAS].clear()
     pagecache._memo.clear()  # a test's rolled-back rows must not be remembered into the next test
     yield
@@ -162,6 +163,24 @@ def test_the_cache_can_be_switched_off(client, published, settings):
     settings.PAGE_CACHE_SECONDS = 0
     client.get(published.get_absolute_url())
     assert not client.get(published.get_absolute_url()).has_header("X-Page-Cache")
+
+
+def test_with_the_page_cache_off_pages_still_name_things_from_the_kept_vocabulary(
+    client, published, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    tag = factories.make_tag("Heard first-hand")
+    published.tags.add(tag)
+    assert "Heard first-hand" in client.get(published.get_absolute_url()).content.decode()  # the vocabulary is kept now
+    # The page renders again, without the vocabulary's four queries: the generation, the testimony, its tag and
+    # incident links, its cross-references, revisions and related testimonies (it has no place: same days only).
+    with django_assert_num_queries(7):
+        page = client.get(published.get_absolute_url())
+    assert not page.has_header("X-Page-Cache")
+    with django_capture_on_commit_callbacks(execute=True):
+        tag.name = "Seen with own eyes"
+        tag.save()
+    assert "Seen with own eyes" in client.get(published.get_absolute_url()).content.decode()
 
 
 def test_a_cached_page_still_answers_304_to_its_etag(client, published):

@@ -13,28 +13,36 @@ PRINT = "from django.conf import settings; import json; print(json.dumps({0}))"
 
 
 def _settings(expression, **env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "PAGE_CACHE", "DEBUG"))}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "PAGE_CACHE", "DEBUG", "KEEP_"))}
     clean.update(env, DJANGO_SETTINGS_MODULE="archive.settings")
     return subprocess.run(
         [sys.executable, "-c", PRINT.format(expression)], cwd=ROOT, env=clean, capture_output=True, text=True
     )
 
 
-def test_out_of_the_box_pages_are_not_kept_on_a_laptop():
-    result = _settings("[settings.PAGE_CACHE_SECONDS, settings.CACHES['pages']['BACKEND']]")
+def test_out_of_the_box_pages_and_the_vocabulary_are_not_kept_on_a_laptop():
+    result = _settings("[settings.PAGE_CACHE_SECONDS, settings.CACHES['pages']['BACKEND'], settings.KEEP_VOCABULARY]")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == '[0, "django.core.cache.backends.locmem.LocMemCache"]'
+    assert result.stdout.strip() == '[0, "django.core.cache.backends.locmem.LocMemCache", false]'
+
+
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 40, "ALLOWED_HOSTS": "archive.example"}
 
 
 def test_in_production_pages_are_kept_ten_minutes_in_each_process():
     result = _settings(
-        "[settings.PAGE_CACHE_SECONDS, settings.CACHES['pages']['OPTIONS']['MAX_ENTRIES']]",
-        DEBUG="0",
-        SECRET_KEY="x" * 40,
-        ALLOWED_HOSTS="archive.example",
+        "[settings.PAGE_CACHE_SECONDS, settings.CACHES['pages']['OPTIONS']['MAX_ENTRIES'], settings.KEEP_VOCABULARY]",
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[600, 500]"
+    assert result.stdout.strip() == "[600, 500, true]"
+
+
+def test_the_vocabulary_stays_kept_with_the_page_cache_off_unless_switched_off():
+    kept = _settings("settings.KEEP_VOCABULARY", PAGE_CACHE_SECONDS="0", **PRODUCTION)
+    assert kept.stdout.strip() == "true", kept.stderr
+    off = _settings("settings.KEEP_VOCABULARY", KEEP_VOCABULARY="0", **PRODUCTION)
+    assert off.stdout.strip() == "false", off.stderr
 
 
 def test_a_redis_url_shares_the_page_store():
