@@ -87,6 +87,14 @@ class Vocabulary:
             found[testimony_id].add(tag_id)
         return {pk: [tag for tag in self.tags if tag.pk in found[pk]] for pk in testimony_ids}
 
+    def with_tags(self, testimonies):
+        """The testimonies (a list, a page) with ``card_tags`` set on each from :meth:`tags_of`; returns them."""
+        rows = list(testimonies)
+        tags = self.tags_of([row.pk for row in rows])
+        for row in rows:
+            row.card_tags = tags[row.pk]
+        return testimonies
+
     def incidents_of(self, testimony) -> list:
         """The testimony's incidents, in the vocabulary's order (by date, then name): one query on the link table."""
         through = Testimony.incidents.through.objects.filter(testimony_id=testimony.pk)

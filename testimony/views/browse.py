@@ -90,7 +90,7 @@ def browse(request, template, context, testimonies=None, fixed=None):
         page = pagination.paginate(rows, str(number), known_count=counted, exact=matched.table is not None)
     except pagination.PageOutOfRange as error:
         return render(request, template, context | {"page_error": str(error)}, status=404)
-    context["page"] = page
+    context["page"] = vocabulary.with_tags(page)
     context["ranked_among"] = matched.ranked_among
     context["facets"] = _facets(request, filterset, results, vocabulary, fixed, matched)
     return render(request, template, context)

@@ -34,5 +34,6 @@ def day(request, day):
         return render(request, "days/day.html", context | {"page_error": str(error)}, status=400)
     except pagination.PageOutOfRange as error:
         return render(request, "days/day.html", context | {"page_error": str(error)}, status=404)
+    facets.Vocabulary.load().with_tags(context["page"])
     is_empty = not context["page"].paginator.count and not statements
     return render(request, "days/day.html", context, status=404 if is_empty else 200)
