@@ -12,6 +12,11 @@ What goes in: a 200 answer to an anonymous GET or HEAD outside the admin, not st
 setting no cookie and not marked private. Signed-in users never read from it nor write to it. What comes out is
 keyed by scheme, host, language and full path with its query string.
 
+Writes no public page can show leave the cache alone (:func:`unseen`): a draft edited, submitted, sent back or
+graded, its history records, the review trail, a witness's confidential identity. Editors spend their day on
+those, and readers keep their pages. Everything else, including every write to a row a reader may see or has
+seen (a publication, a retraction, an entry sent back to draft), empties it.
+
 Writes that send no signal (``bulk_create``, ``QuerySet.update``, COPY) reach :func:`changed` through the two
 derived stores every bulk writer already keeps current, ``search.reindex`` and the counts table (``summary``): the
 importer, the generator, the restore and the rebuild commands. ``PAGE_CACHE_SECONDS`` bounds how long any page is
@@ -29,11 +34,12 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections, router, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
 from django.utils.cache import set_response_etag
 
-from .models import Counter
+from .models import Counter, Statement, Testimony, WitnessIdentity, WorkflowEvent
+from .models.vocabulary import PUBLIC_STATUSES
 from .routing import is_public_read_request
 
 GENERATION = "pages"
@@ -102,11 +108,36 @@ def changed(using: str = "default"):
     transaction.on_commit(_bump, using=using)
 
 
-def _on_write(sender, using="default", **kwargs):
-    if sender._meta.app_label == "testimony" and sender is not Counter:
+def unseen(instance) -> bool:
+    """Whether writing this row can change no public page.
+
+    True for the review trail and witnesses' confidential identities, which no public page shows, and for a
+    testimony or statement (or a history record of one) that is not public and was not before this save (see
+    :func:`_remember_visibility`): a draft in the works. A row whose past is unknown counts as seen.
+    """
+    model = type(instance)
+    model = getattr(model, "instance_type", model)  # a history record stands for a row of its model
+    if model in (WorkflowEvent, WitnessIdentity):
+        return True
+    if model in (Testimony, Statement):
+        return instance.status not in PUBLIC_STATUSES and not getattr(instance, "_was_public", False)
+    return False
+
+
+def _remember_visibility(sender, instance, raw=False, **kwargs):
+    """Before a testimony or statement is saved: whether readers could see it until now (one query)."""
+    instance._was_public = (
+        instance.pk is not None and sender._default_manager.filter(pk=instance.pk, status__in=PUBLIC_STATUSES).exists()
+    )
+
+
+def _on_write(sender, instance=None, using="default", **kwargs):
+    if sender._meta.app_label == "testimony" and sender is not Counter and not unseen(instance):
         changed(using)
 
 
+pre_save.connect(_remember_visibility, sender=Testimony, dispatch_uid="pagecache-visibility-testimony")
+pre_save.connect(_remember_visibility, sender=Statement, dispatch_uid="pagecache-visibility-statement")
 post_save.connect(_on_write, dispatch_uid="pagecache-save")
 post_delete.connect(_on_write, dispatch_uid="pagecache-delete")
 m2m_changed.connect(_on_write, dispatch_uid="pagecache-m2m")

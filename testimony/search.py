@@ -338,19 +338,22 @@ def _pg_install(conn, cursor) -> None:
         cursor.execute(f"CREATE INDEX {PG_INDEX} ON testimony_testimony USING gin (search_vector)")
 
 
-def reindex(ids: Iterable[int] | None = None) -> None:
+def reindex(ids: Iterable[int] | None = None, *, announce: bool = True) -> None:
     """Bring the index up to date for the given testimonies (all of them when ``ids`` is None).
 
     Ids are taken :data:`REINDEX_CHUNK` at a time, each chunk in one statement (SQLite caps the parameters of one).
-    Bulk writers call this after writing, so it also tells the page cache that the archive changed.
+    Bulk writers call this after writing, so it also tells the page cache that the archive changed, once the index
+    is written (told before, a page rendered in between would be kept with the old index). ``announce=False``: the
+    caller knows no public page can show these testimonies (drafts being edited; see ``pagecache.unseen``).
     """
-    pagecache.changed()
     if ids is None:
         _reindex(None)
-        return
-    ids = list(ids)
-    for start in range(0, len(ids), REINDEX_CHUNK):
-        _reindex(ids[start : start + REINDEX_CHUNK])
+    else:
+        ids = list(ids)
+        for start in range(0, len(ids), REINDEX_CHUNK):
+            _reindex(ids[start : start + REINDEX_CHUNK])
+    if announce:
+        pagecache.changed()
 
 
 def _reindex(ids: list[int] | None) -> None:

@@ -13,20 +13,21 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from . import search, summary
+from . import pagecache, search, summary
 from .models import Place, Source, Tag, Testimony, Witness
 from .models.vocabulary import PUBLIC_STATUSES
 
 
-def _reindex_later(ids):
+def _reindex_later(ids, announce=True):
     ids = list(ids)
     if ids:
-        transaction.on_commit(lambda: search.reindex(ids))
+        transaction.on_commit(lambda: search.reindex(ids, announce=announce))
 
 
 @receiver(post_save, sender=Testimony)
 def testimony_saved(sender, instance, raw=False, **kwargs):
-    _reindex_later([instance.pk])
+    # A draft being edited changes no public page: its reindexing leaves the page cache alone.
+    _reindex_later([instance.pk], announce=not pagecache.unseen(instance))
 
 
 @receiver(post_delete, sender=Testimony)
@@ -39,7 +40,7 @@ def testimony_deleted(sender, instance, **kwargs):
 def testimony_tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not reverse:  # testimony.tags.add(...): instance is the testimony
         if action in ("post_add", "post_remove", "post_clear"):
-            _reindex_later([instance.pk])
+            _reindex_later([instance.pk], announce=not pagecache.unseen(instance))
     elif action in ("post_add", "post_remove"):  # tag.testimonies.add(...): instance is the tag
         _reindex_later(pk_set or [])
     elif action == "pre_clear":
