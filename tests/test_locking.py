@@ -59,6 +59,34 @@ def test_refused_form_keeps_what_the_second_editor_typed(editor, second_editor, 
     assert published.title == "First editor's title"
 
 
+def test_a_save_that_loses_the_race_after_its_check_keeps_the_typed_form(editor, second_editor, published, monkeypatch):
+    url = admin_url(Testimony, "change", published.pk)
+    first, first_data = _open(editor, url)
+    second, second_data = _open(second_editor, url)
+    read = published.version
+    first_data.update(title="First editor's title", change_summary="Retitled.")
+    assert first.post(url, first_data).status_code == 302
+    # The second form's check ran just before the first save committed: it saw the version it had read. Its own
+    # write then finds the row moved on.
+    real_current_version = locking.current_version
+    checks = []
+
+    def checked_before_the_first_save(instance):
+        checks.append(instance.pk)
+        return read if len(checks) == 1 else real_current_version(instance)
+
+    monkeypatch.setattr(locking, "current_version", checked_before_the_first_save)
+    second_data.update(title="Second editor's title", change_summary="Retitled again.")
+    response = second.post(url, second_data)
+
+    assert response.status_code == 200  # the form again, not a redirect to an empty one
+    assert response.context["adminform"].form["title"].value() == "Second editor's title"
+    assert "Someone else saved this testimony while you were editing it" in errors_of(response)
+    assert "“Men in balaclavas handed out alcohol” → “First editor's title”" in errors_of(response)
+    published.refresh_from_db()
+    assert published.title == "First editor's title"
+
+
 def test_a_bulk_action_in_between_also_refuses_the_open_form(editor, second_editor, draft):
     url = admin_url(Testimony, "change", draft.pk)
     client, data = _open(editor, url)

@@ -181,12 +181,7 @@ class VersionedAdmin(HistoryAdmin):
     form = VersionedForm
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except (locking.StaleEdit, workflow.WorkflowError) as refused:
-            # Raised after the form was valid (a save that raced another): the transaction was rolled back.
-            self.message_user(request, refused.message, messages.ERROR)
-            return HttpResponseRedirect(request.path)
+        return self._refusing_cleanly(super().changeform_view, request, object_id, form_url, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         object_id = str(whole_number_or_404(unquote(object_id)))
@@ -197,11 +192,29 @@ class VersionedAdmin(HistoryAdmin):
         if request.method == "POST" and not self.has_change_permission(request, current):
             raise PermissionDenied
         request.restoring = True
+        return self._refusing_cleanly(super().history_form_view, request, object_id, version_id, extra_context)
+
+    def _refusing_cleanly(self, view, request, *args):
+        """``view(request, *args)``, where a save refused after its form was valid (its transaction rolled back)
+        ends with the refusal said, never a 500.
+
+        A save that lost a race to another one after its form was checked is checked once more: its version is
+        stale now, so the form comes back as the editor typed it, with the conflict above it, rather than the work
+        being dropped for a message. A move the workflow refuses goes back to the page with the message.
+        """
         try:
-            return super().history_form_view(request, object_id, version_id, extra_context)
-        except (locking.StaleEdit, workflow.WorkflowError) as refused:
-            self.message_user(request, refused.message, messages.ERROR)
-            return HttpResponseRedirect(request.path)
+            return view(request, *args)
+        except locking.StaleEdit as refused:
+            message = refused.message
+            if request.method == "POST" and refused.current is not None:
+                try:
+                    return view(request, *args)
+                except (locking.StaleEdit, workflow.WorkflowError):
+                    pass
+        except workflow.WorkflowError as refused:
+            message = refused.message
+        self.message_user(request, message, messages.ERROR)
+        return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj, form, change):
         stamp_user(obj, request.user, change)
