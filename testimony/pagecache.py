@@ -112,8 +112,9 @@ def unseen(instance) -> bool:
     """Whether writing this row can change no public page.
 
     True for the review trail and witnesses' confidential identities, which no public page shows, and for a
-    testimony or statement (or a history record of one) that is not public and was not before this save (see
-    :func:`_remember_visibility`): a draft in the works. A row whose past is unknown counts as seen.
+    testimony or statement that is not public and was not before this save (:func:`_remember_visibility`): a draft
+    in the works. What is written without a save of the row itself (a history record, a many-to-many change) is
+    judged by the status the row holds; the row's own save, when there is one, has already told what readers saw.
     """
     model = type(instance)
     model = getattr(model, "instance_type", model)  # a history record stands for a row of its model
