@@ -2,10 +2,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Concat, Substr
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..links import link
 from .vocabulary import SlugManager, SlugNaturalKey
 
 
@@ -77,7 +77,7 @@ class Place(SlugNaturalKey, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("testimony:place", args=[self.slug])
+        return link("testimony:place", self.slug)
 
     def clean(self):
         if self.parent_id and self.pk:

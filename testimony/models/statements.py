@@ -4,11 +4,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..links import link
 from .identifiers import Counter
 from .testimonies import Incident, Testimony
 from .tracking import TrackedHistory
@@ -130,7 +130,7 @@ class Statement(models.Model):
         return (self.identifier,)
 
     def get_absolute_url(self):
-        return reverse("testimony:statement", args=[self.identifier])
+        return link("testimony:statement", self.identifier)
 
     @property
     def is_public(self):

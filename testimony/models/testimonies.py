@@ -5,11 +5,11 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..links import link
 from .identifiers import Counter
 from .places import Place
 from .tracking import TrackedHistory
@@ -60,7 +60,7 @@ class Incident(SlugNaturalKey, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("testimony:incident", args=[self.slug])
+        return link("testimony:incident", self.slug)
 
     def clean(self):
         if self.date_start and self.date_end and self.date_end < self.date_start:
@@ -125,6 +125,9 @@ class Testimony(models.Model):
     """One witness's account, verbatim, with when and where it happened and where it was published."""
 
     IDENTIFIER_PREFIX = "T"
+    # A search result's excerpt with the matched words marked (set by ``search.search``); None elsewhere, so a
+    # result card asks for it without a failed lookup, which costs Django's templates a dir() of the whole model.
+    search_snippet = None
 
     number = models.PositiveIntegerField(_("number"), unique=True, editable=False)
     identifier = models.CharField(
@@ -270,7 +273,7 @@ class Testimony(models.Model):
         return (self.identifier,)
 
     def get_absolute_url(self):
-        return reverse("testimony:detail", args=[self.identifier])
+        return link("testimony:detail", self.identifier)
 
     @property
     def is_public(self):

@@ -1,7 +1,8 @@
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from ..links import link
 
 
 class Status(models.TextChoices):
@@ -72,7 +73,7 @@ class Tag(SlugNaturalKey, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("testimony:list") + f"?tag={self.slug}"
+        return link("testimony:list") + f"?tag={self.slug}"
 
 
 class Source(SlugNaturalKey, models.Model):
@@ -106,4 +107,4 @@ class Source(SlugNaturalKey, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("testimony:source", args=[self.slug])
+        return link("testimony:source", self.slug)

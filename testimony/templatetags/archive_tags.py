@@ -1,12 +1,23 @@
 """Template helpers for the reading room: links that change one filter, and dates as a reader says them."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django import template
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from testimony.links import link as _link_to
+
 register = template.Library()
+
+
+@register.simple_tag
+def link(name, *args):
+    """``{% link 'testimony:day' testimony.date_start %}``: the address ``{% url %}`` gives, from
+    :func:`testimony.links.link` (a kept stencil instead of ``reverse()``), for links repeated on every card."""
+    return _link_to(name, *args)
+
 
 # Parameters that repeat (?tag=a&tag=b); every other one holds a single value.
 MULTI_VALUED = {"tag"}
@@ -15,6 +26,12 @@ RESET = ("page",)
 
 
 def _link(request, params):
+    _clean(params)
+    query = params.urlencode()
+    return f"?{query}" if query else request.path
+
+
+def _clean(params):
     for key in RESET:
         params.pop(key, None)
     # Keep the result a valid query: a relation means nothing without its statement, relevance without words.
@@ -22,8 +39,6 @@ def _link(request, params):
         params.pop("relation", None)
     if not params.get("q") and params.get("sort") == "relevance":
         params.pop("sort")
-    query = params.urlencode()
-    return f"?{query}" if query else request.path
 
 
 @register.simple_tag(takes_context=True)
@@ -71,6 +86,54 @@ def url_toggle(request, key, value, selected):
     if selected:
         return url_without(request, key, value)
     return url_with(request, key, value)
+
+
+class FilterLinks:
+    """:func:`url_with` and :func:`url_toggle` for many links off one page (a list's facets, some sixty): the
+    current query is copied, cleaned and encoded once, and each link then encodes only the pair it changes. The
+    same addresses, for a fraction of the cost (each of those functions copies and encodes the whole query).
+
+    Only for keys the cleaning in :func:`_clean` does not look at (a place, a tag, a role, a source); any other key
+    goes through the functions themselves.
+    """
+
+    INDEPENDENT = frozenset({"place", "tag", "role", "source", "incident", "date_from", "date_to"})
+
+    def __init__(self, request):
+        self.request = request
+        params = request.GET.copy()
+        _clean(params)
+        # Each key's values, each with its encoded pair, in the query's order.
+        self.pairs = {key: [(str(value), _pair(key, value)) for value in values] for key, values in params.lists()}
+        self.encoded = {key: [pair for _, pair in pairs] for key, pairs in self.pairs.items()}
+
+    def with_value(self, key, value):
+        if key not in self.INDEPENDENT:
+            return url_with(self.request, key, value)
+        value = str(value)
+        kept = [pair for v, pair in self.pairs.get(key, ()) if v != value] if key in MULTI_VALUED else []
+        return self._query({key: [*kept, _pair(key, value)]})
+
+    def without_value(self, key, value=None):
+        if key not in self.INDEPENDENT:
+            return url_without(self.request, key, value)
+        if value is not None and key in MULTI_VALUED:
+            return self._query({key: [pair for v, pair in self.pairs.get(key, ()) if v != str(value)]})
+        return self._query({key: []})
+
+    def toggle(self, key, value, selected):
+        return self.without_value(key, value) if selected else self.with_value(key, value)
+
+    def _query(self, changed):
+        """The query with ``changed`` (``{key: [encoded pair, …]}``) in place of that key's pairs: where the key
+        was, or last when it is new, as ``QueryDict`` orders them."""
+        query = "&".join(pair for pairs in (self.encoded | changed).values() for pair in pairs)
+        return f"?{query}" if query else self.request.path
+
+
+def _pair(key, value):
+    """One ``key=value`` of a query string, encoded as ``QueryDict.urlencode()`` encodes it."""
+    return urlencode({key.encode(): str(value).encode()})
 
 
 @register.filter

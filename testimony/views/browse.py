@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from testimony import facets, pagecache, pagination
 from testimony.filters import Sort, active_filters, filter_testimonies
 from testimony.models import CrossReference, Incident, Place, Source, Testimony, Witness
-from testimony.templatetags.archive_tags import url_toggle, url_with
+from testimony.templatetags.archive_tags import FilterLinks
 
 LIST_TEMPLATE = "browse/list.html"
 
@@ -115,12 +115,13 @@ def _facets(request, filterset, results, vocabulary, fixed, matched):
         ids=matched.ids,
     )
     # Each facet item's link, built here: one template tag per item cost more than the counting.
+    links = FilterLinks(request)
     for item in found.places:
-        item.url = url_with(request, "place", item.value)
+        item.url = links.with_value("place", item.value)
     tags = [item for group in found.tag_groups for item in group.items]
     for key, items in [("tag", tags), ("role", found.roles), ("source", found.sources)]:
         for item in items:
-            item.url = url_toggle(request, key, item.value, item.selected)
+            item.url = links.toggle(key, item.value, item.selected)
     return found
 
 
