@@ -272,7 +272,7 @@ def _roles_and_sources(rows):
 
 def _tags(ids):
     # The link table alone, by testimony id: no join back to the testimonies.
-    through = Testimony.tags.through.objects.filter(testimony_id__in=ids)
+    through = Testimony.tags.through.objects.filter(testimony_id__any_of=ids)
     return {row["tag_id"]: row["n"] for row in through.values("tag_id").annotate(n=Count("pk")).order_by()}
 
 
@@ -347,7 +347,7 @@ def testimony_facets(queryset, vocabulary, *, matched, is_capped, place_root=Non
         return counted
 
     def counted_rows():
-        return Testimony.objects.filter(pk__in=counted_ids())
+        return Testimony.objects.filter(pk__any_of=counted_ids())
 
     sampled = []
     places, tags, roles, sources = table.places, table.tags, table.roles, table.sources

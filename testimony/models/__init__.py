@@ -3,6 +3,7 @@
 Split by subject; import from ``testimony.models`` as from one module.
 """
 
+from . import lookups  # noqa: F401  (registers the any_of lookup)
 from .editorial import Revision, WorkflowEvent
 from .identifiers import Counter
 from .places import Place
