@@ -137,3 +137,13 @@ def test_day_query_count_does_not_grow_with_rows(client, january, django_assert_
         response = client.get(day_url("2022-01-05"))
     assert len(titles(response)) == 25
     assert f'<a class="chip" href="{tag.get_absolute_url()}">{tag.name}</a>' in response.text  # on the cards
+
+
+def test_statements_on_their_own_day_do_not_repeat_the_day_unless_it_is_approximate(client, january):
+    factories.make_statement("Roughly then, a curfew.", made_on=D(2022, 1, 5), is_date_approximate=True)
+    response = client.get(day_url("2022-01-05"))
+    items = re.findall(r'<li class="statement-item">.*?</li>', response.text, re.S)
+    exact = next(item for item in items if "Bandits attacked the city." in item)
+    approximate = next(item for item in items if "Roughly then, a curfew." in item)
+    assert 'href="/days/2022-01-05/"' not in exact  # the page is that day: no link to itself
+    assert 'href="/days/2022-01-05/"' in approximate and "approx." in approximate
