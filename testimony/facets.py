@@ -7,7 +7,7 @@ Two sources:
   archive. It answers any mix of a date window, a place subtree and at most one of (one tag, a role, a source):
   the total and the place facet always, the tag/role/source facets when none of those is chosen.
 - **the matching rows**: for what the table cannot answer (words, a statement or incident, several tags; the
-  facets of the other dimensions when a tag, role or source is chosen) — grouped counts over the filtered
+  facets of the other dimensions when a tag, role or source is chosen) — counts over the filtered
   queryset. Past ``SAMPLE_SIZE`` matching rows they count the first ``SAMPLE_SIZE`` only, and the page marks those
   numbers "about" (each a lower bound of the real one).
 
@@ -87,12 +87,15 @@ class Vocabulary:
             found[testimony_id].add(tag_id)
         return {pk: [tag for tag in self.tags if tag.pk in found[pk]] for pk in testimony_ids}
 
+    def tags_named(self, tag_ids: str) -> list:
+        """The tags a row's ``tag_ids`` copy (",3,5,") names, in the vocabulary's order; no query."""
+        ids = {int(pk) for pk in tag_ids.split(",") if pk}
+        return [tag for tag in self.tags if tag.pk in ids] if ids else []
+
     def with_tags(self, testimonies):
-        """The testimonies (a list, a page) with ``card_tags`` set on each from :meth:`tags_of`; returns them."""
-        rows = list(testimonies)
-        tags = self.tags_of([row.pk for row in rows])
-        for row in rows:
-            row.card_tags = tags[row.pk]
+        """The testimonies (a list, a page) with ``card_tags`` set on each from its ``tag_ids``; returns them."""
+        for row in testimonies:
+            row.card_tags = self.tags_named(row.tag_ids)
         return testimonies
 
     def incidents_of(self, testimony) -> list:
@@ -251,29 +254,24 @@ def _counted_ids(queryset, ids):
     return ids
 
 
-def _grouped(rows, column):
-    """``{value: count}`` for one column of the counted rows: a single grouped query."""
-    return {
-        row[column]: row["n"]
-        for row in rows.values(column).annotate(n=Count("pk")).order_by()
-        if row[column] is not None
-    }
-
-
-def _roles_and_sources(rows):
-    """``({role: n}, {source_id: n})`` of the counted rows: one grouped query for both facets."""
-    roles, sources = defaultdict(int), defaultdict(int)
-    for row in rows.values("witness__role", "source_id").annotate(n=Count("pk")).order_by():
-        roles[row["witness__role"]] += row["n"]
-        if row["source_id"] is not None:
-            sources[row["source_id"]] += row["n"]
-    return dict(roles), dict(sources)
-
-
-def _tags(ids):
-    # The link table alone, by testimony id: no join back to the testimonies.
-    through = Testimony.tags.through.objects.filter(testimony_id__any_of=ids)
-    return {row["tag_id"]: row["n"] for row in through.values("tag_id").annotate(n=Count("pk")).order_by()}
+def _counted_values(ids, places, tags, roles, sources):
+    """``(places, tags, roles, sources)`` counts over the rows with these ids: ``{value: n}`` for each one asked
+    (True), None for the others. One query reads each row's place, tags (its ``tag_ids`` copy), source and witness's
+    role, and Python counts them: one pass over at most ``SAMPLE_SIZE`` rows instead of a grouped query per facet."""
+    wanted = {"places": places, "tags": tags, "roles": roles, "sources": sources}
+    found = {name: defaultdict(int) for name, asked in wanted.items() if asked}
+    rows = Testimony.objects.filter(pk__any_of=ids).values_list("place_id", "tag_ids", "witness__role", "source_id")
+    for place_id, tag_ids, role, source_id in rows.order_by():
+        if places and place_id is not None:
+            found["places"][place_id] += 1
+        if tags and tag_ids:
+            for tag_id in tag_ids.strip(",").split(","):
+                found["tags"][int(tag_id)] += 1
+        if roles:
+            found["roles"][role] += 1
+        if sources and source_id is not None:
+            found["sources"][source_id] += 1
+    return tuple(dict(found[name]) if name in found else None for name in wanted)
 
 
 def _by_count(items):
@@ -326,9 +324,9 @@ def testimony_facets(queryset, vocabulary, *, matched, is_capped, place_root=Non
     """Counts by place (rolled up the tree), tag, witness role and source over the filtered ``queryset``.
 
     ``matched``/``is_capped`` come from :func:`count_results`; with no rows, nothing is asked. ``table`` is the
-    counts table's answer, when it had one: what it knows costs no query; each facet it does not know costs one
-    grouped query (roles and sources share one) over the first ``SAMPLE_SIZE`` matching rows — all of them when
-    there are no more — found by ``ids`` (from the bounded count) or one query.
+    counts table's answer, when it had one: what it knows costs no query; the facets it does not know are counted
+    together, by one query reading the first ``SAMPLE_SIZE`` matching rows — all of them when there are no more —
+    found by ``ids`` (from the bounded count) or one more query.
     ``selected`` holds the current filter values: ``{"tag": {slugs}, "role": str, "source": str}``.
     """
     selected = selected or {}
@@ -338,33 +336,12 @@ def testimony_facets(queryset, vocabulary, *, matched, is_capped, place_root=Non
     found = Facets([], place_root, trail, [], [], [], False, SAMPLE_SIZE)
     if not matched:
         return found
-    counted = None
-
-    def counted_ids():
-        nonlocal counted
-        if counted is None:
-            counted = _counted_ids(queryset, ids)
-        return counted
-
-    def counted_rows():
-        return Testimony.objects.filter(pk__any_of=counted_ids())
-
-    sampled = []
-    places, tags, roles, sources = table.places, table.tags, table.roles, table.sources
-    if places is None:
-        places = _grouped(counted_rows(), "place_id")
-        sampled.append("places")
-    if tags is None:
-        tags = _tags(counted_ids())
-        sampled.append("tags")
-    if roles is None or sources is None:
-        found_roles, found_sources = _roles_and_sources(counted_rows())
-        if roles is None:
-            roles = found_roles
-            sampled.append("roles")
-        if sources is None:
-            sources = found_sources
-            sampled.append("sources")
+    known = {"places": table.places, "tags": table.tags, "roles": table.roles, "sources": table.sources}
+    sampled = [name for name, counts in known.items() if counts is None]
+    if sampled:
+        counted = _counted_values(_counted_ids(queryset, ids), *(name in sampled for name in known))
+        known = {name: known[name] if known[name] is not None else n for name, n in zip(known, counted, strict=True)}
+    places, tags, roles, sources = known.values()
     approximate = {name: is_sample and name in sampled for name in ("places", "tags", "roles", "sources")}
     found.places = place_facet(places, vocabulary, place_root, approximate["places"])
     found.tag_groups = tag_facet(tags, vocabulary, selected.get("tag", set()), approximate["tags"])

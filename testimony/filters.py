@@ -44,7 +44,7 @@ class Sort:
 
 
 class TagsField(forms.ModelMultipleChoiceField):
-    """Credibility tags by slug, at most ``MAX_TAGS``: each one costs the query a subquery."""
+    """Credibility tags by slug, at most ``MAX_TAGS``: each one costs the query one more test per row."""
 
     def clean(self, value):
         # Blank values (an empty ?tag=) are ignored and repeats count once.
@@ -182,10 +182,10 @@ class TestimonyFilter(django_filters.FilterSet):
         return queryset.in_place(value)
 
     def filter_tags(self, queryset, name, value):
-        # All tags must match: one semi-join per tag (at most MAX_TAGS), never a join that multiplies rows.
-        through = Testimony.tags.through
+        # All tags must match: each one a test on the row's copy of its tags (",3,5,"), which the list indexes carry,
+        # so a tag held by a hundred thousand rows narrows a date window without reading its links.
         for tag in value:
-            queryset = queryset.filter(pk__in=through.objects.filter(tag=tag).values("testimony_id"))
+            queryset = queryset.tagged(tag)
         return queryset
 
     def filter_incident(self, queryset, name, value):

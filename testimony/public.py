@@ -93,6 +93,8 @@ PRIVATE_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
         "updated_by",
         "version",
         "search_vector",
+        # A derived copy of the tag links, which are public as "tags".
+        "tag_ids",
         # Public, but through the change log: it describes one save and is copied onto that save's public
         # revision (testimony.history). It is not a property of the account, so it is not exported with it.
         "change_summary",

@@ -20,6 +20,11 @@ ranked with ``bm25()`` and excerpted with ``snippet()``.
 
 Both are kept current from one place, :func:`reindex`, called by ``testimony.signals`` after a save commits, by the
 ``rebuild_search_index`` command, and by bulk loaders after they write.
+
+The same place keeps ``Testimony.tag_ids``, the row's copy of its tag links (",3,5,"), which the tag filter, the
+facets and the result cards read instead of the link table: :func:`reindex` rewrites it with the index (in the same
+statement on PostgreSQL, so a million rows are written once), and :func:`refresh_tag_ids` alone inside the
+transaction that changes a link (``testimony.signals``).
 """
 
 import re
@@ -356,6 +361,39 @@ def reindex(ids: Iterable[int] | None = None, *, announce: bool = True) -> None:
         pagecache.changed()
 
 
+# A testimony's tag ids as ",3,5," in id order ("" without tags), for ``Testimony.tag_ids``; ``t`` is the row.
+_PG_TAG_IDS_SQL = """coalesce((SELECT ',' || string_agg(tt.tag_id::text, ',' ORDER BY tt.tag_id) || ','
+                             FROM testimony_testimony_tags tt WHERE tt.testimony_id = t.id), '')"""
+# SQLite's group_concat takes no ORDER BY before 3.44: the ids come ordered from a subquery.
+_SQLITE_TAG_IDS_SQL = """coalesce((SELECT ',' || group_concat(tag_id, ',') || ',' FROM (
+                                 SELECT tt.tag_id FROM testimony_testimony_tags tt WHERE tt.testimony_id = t.id
+                                 ORDER BY tt.tag_id)), '')"""
+
+
+def tag_ids_text(tag_ids: Iterable[int]) -> str:
+    """``Testimony.tag_ids`` for these tag ids, as the database writes it (for writers that know the tags)."""
+    ids = sorted(set(tag_ids))
+    return f",{','.join(map(str, ids))}," if ids else ""
+
+
+def refresh_tag_ids(ids: Iterable[int]) -> None:
+    """Copy these testimonies' tag links onto their rows (``Testimony.tag_ids``), in the caller's transaction."""
+    ids = list(ids)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), REINDEX_CHUNK):
+            chunk = ids[start : start + REINDEX_CHUNK]
+            if _is_postgres():
+                cursor.execute(
+                    f"UPDATE testimony_testimony t SET tag_ids = {_PG_TAG_IDS_SQL} WHERE t.id = ANY(%s)", [chunk]
+                )
+            else:
+                marks = ",".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"UPDATE testimony_testimony AS t SET tag_ids = {_SQLITE_TAG_IDS_SQL} WHERE t.id IN ({marks})",
+                    chunk,
+                )
+
+
 def _reindex(ids: list[int] | None) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         if _is_postgres():
@@ -369,7 +407,8 @@ def _reindex(ids: list[int] | None) -> None:
                 UPDATE testimony_testimony t SET search_vector =
                     setweight(to_tsvector('{PG_CONFIG}', {_pg_text("t.title")}), 'A')
                     || setweight(to_tsvector('{PG_CONFIG}', {_pg_text(context)}), 'B')
-                    || setweight(to_tsvector('{PG_CONFIG}', {_pg_text("t.body || ' ' || t.translation")}), 'C')
+                    || setweight(to_tsvector('{PG_CONFIG}', {_pg_text("t.body || ' ' || t.translation")}), 'C'),
+                    tag_ids = {_PG_TAG_IDS_SQL}
                 {where}
                 """,
                 [ids] if ids is not None else [],
@@ -394,6 +433,7 @@ def _reindex(ids: list[int] | None) -> None:
                 """,
                 params,
             )
+            cursor.execute(f"UPDATE testimony_testimony AS t SET tag_ids = {_SQLITE_TAG_IDS_SQL} {where}", params)
 
 
 def unindex(ids: Iterable[int]) -> None:

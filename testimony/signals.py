@@ -79,6 +79,49 @@ def place_saved(sender, instance, created, raw=False, **kwargs):
     )
 
 
+# --- Each row's copy of its tags (Testimony.tag_ids) ------------------------------------------------------------
+# Written in the transaction that changes the links, so the tag filter, the facets and the cards never disagree with
+# the link table once it commits; ``search.reindex`` writes it again with the index, and bulk writers through it.
+
+
+def _copy_tags_onto(testimony):
+    """Recompute one testimony's ``tag_ids`` from its links, in the database and on the instance in hand (a later
+    ``save()`` of that instance then writes the current value, not the one it was loaded with)."""
+    tag_ids = Testimony.tags.through.objects.filter(testimony_id=testimony.pk).values_list("tag_id", flat=True)
+    testimony.tag_ids = search.tag_ids_text(tag_ids)
+    Testimony.objects.filter(pk=testimony.pk).update(tag_ids=testimony.tag_ids)
+
+
+@receiver(post_save, sender=Testimony)
+def testimony_tag_ids_saved(sender, instance, created, raw=False, **kwargs):
+    # A save writes every column: one loaded before another request changed its tags writes their old copy back.
+    if not created:
+        _copy_tags_onto(instance)
+
+
+@receiver(m2m_changed, sender=Testimony.tags.through)
+def testimony_tag_ids_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not reverse:  # testimony.tags.add(...): instance is the testimony
+        if action in ("post_add", "post_remove", "post_clear"):
+            _copy_tags_onto(instance)
+    elif action in ("post_add", "post_remove"):  # tag.testimonies.add(...): instance is the tag
+        search.refresh_tag_ids(pk_set or [])
+    elif action == "pre_clear":
+        instance._tagged_before_clear = list(instance.testimonies.values_list("pk", flat=True))
+    elif action == "post_clear":
+        search.refresh_tag_ids(getattr(instance, "_tagged_before_clear", []))
+
+
+@receiver(pre_delete, sender=Tag)
+def tag_ids_before_delete(sender, instance, **kwargs):
+    instance._tagged_before_delete = list(instance.testimonies.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Tag)
+def tag_ids_deleted(sender, instance, **kwargs):
+    search.refresh_tag_ids(getattr(instance, "_tagged_before_delete", []))
+
+
 # --- The counts table -------------------------------------------------------------------------------------------
 
 

@@ -87,6 +87,10 @@ class TestimonyQuerySet(models.QuerySet):
             return self.filter(place__in=Place.objects.subtree(place).values("pk"))
         return self.filter(place__in=ids)
 
+    def tagged(self, tag):
+        """Testimonies that carry the credibility tag: a test on each row's copy of its tags (``tag_ids``)."""
+        return self.filter(tag_ids__contains=f",{tag.pk},")
+
     def overlapping(self, date_from: datetime.date | None = None, date_to: datetime.date | None = None):
         """Testimonies whose date range overlaps [date_from, date_to]; either end may be open."""
         qs = self
@@ -106,8 +110,8 @@ class TestimonyQuerySet(models.QuerySet):
 
     def for_cards(self):
         """Loading plan for result cards (lists, day pages, the home page): the rows with their place, witness and
-        source, without the long text columns a card never shows. Their tags come from the kept vocabulary, by
-        ``facets.Vocabulary.with_tags`` (one query on the link table), rather than a prefetch building them again."""
+        source, without the long text columns a card never shows. Their tags come from the kept vocabulary, named by
+        each row's ``tag_ids`` (``facets.Vocabulary.with_tags``, no query), rather than a prefetch building them."""
         return self.select_related("place", "witness", "source").defer(*CARD_DEFERRED)
 
     def get_by_natural_key(self, identifier):
@@ -212,8 +216,13 @@ class Testimony(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # PostgreSQL full-text vector, kept current by testimony.search; unused on SQLite (FTS5 has its own table).
     search_vector = SearchVectorField(null=True, editable=False)
+    # The ids of the testimony's credibility tags, as ",3,5,9," (empty without tags): a copy of the link table kept
+    # on the row by testimony.search (``refresh_tag_ids``), in the same transaction as every change to the links.
+    # The tag filter tests it on the list indexes' own entries, and the facets and cards read it with the row,
+    # instead of joining the link table's hundred thousand rows per tag. The link table stays the record.
+    tag_ids = models.TextField(default="", blank=True, editable=False)
 
-    history = TrackedHistory(excluded_fields=["search_vector"], m2m_fields=[tags, incidents])
+    history = TrackedHistory(excluded_fields=["search_vector", "tag_ids"], m2m_fields=[tags, incidents])
     objects = TestimonyQuerySet.as_manager()
 
     class Meta:
@@ -234,19 +243,20 @@ class Testimony(models.Model):
             models.Index(fields=["status", "place"], name="testimony_status_place"),
             # Public rows in the lists' date order (start, end, number): a page of the list, of a day or of a
             # testimony's related accounts reads its rows off the index instead of sorting every match.
-            # Both carry the id (PostgreSQL's INCLUDE; SQLite ignores it), so the facets' sample of a filtered list
-            # and a page's ids are read off the index alone, without visiting a table row per match.
+            # Both carry the id and the tag ids (PostgreSQL's INCLUDE; SQLite ignores it), so the facets' sample of
+            # a filtered list, tags included, and a page's ids are read off the index alone, without visiting a
+            # table row per match.
             models.Index(
                 fields=["place", "date_start", "date_end", "number"],
-                name="testimony_public_place_date",
+                name="testimony_public_place_tags",
                 condition=Q(status__in=PUBLIC_STATUSES),
-                include=["id"],
+                include=["id", "tag_ids"],
             ),
             models.Index(
                 fields=["date_start", "date_end", "number"],
-                name="testimony_public_date",
+                name="testimony_public_date_tags",
                 condition=Q(status__in=PUBLIC_STATUSES),
-                include=["id", "place"],
+                include=["id", "place", "tag_ids"],
             ),
             # The home page's latest testimonies: the first rows of this index, newest first.
             models.Index(

@@ -1,4 +1,5 @@
-"""Rebuild the full-text index of every testimony, in batches, e.g. after a bulk load that bypassed signals."""
+"""Rebuild the full-text index of every testimony, and each row's copy of its tag links (``Testimony.tag_ids``), in
+batches, e.g. after a bulk load that bypassed signals."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
