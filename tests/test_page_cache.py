@@ -5,6 +5,7 @@ Writes empty the cache when their transaction commits, so each change here runs 
 """
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import caches
@@ -227,6 +228,22 @@ def test_with_the_page_cache_off_pages_still_name_things_from_the_kept_vocabular
         tag.name = "Seen with own eyes"
         tag.save()
     assert "Seen with own eyes" in client.get(published.get_absolute_url()).content.decode()
+
+
+def test_with_the_page_cache_off_the_whole_archive_s_counts_are_kept_until_it_changes(
+    client, published, settings, django_capture_on_commit_callbacks
+):
+    def heading(path):
+        return re.search(r'class="results-count">\s*([^<]*?)\s*</h2>', client.get(path).content.decode()).group(1)
+
+    settings.PAGE_CACHE_SECONDS = 0
+    assert heading(LIST) == "1 testimony"
+    with CaptureQueriesContext(connection) as queries:
+        assert heading(LIST + "?page=1") == "1 testimony"  # rendered again: the counts are kept, not asked
+    assert not any('"testimony_facetcount"' in query["sql"] for query in queries.captured_queries)
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.make_testimony("Another account")
+    assert heading(LIST) == "2 testimonies"
 
 
 def test_a_cached_page_still_answers_304_to_its_etag(client, published):

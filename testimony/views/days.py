@@ -10,8 +10,8 @@ MAX_STATEMENTS = 100
 
 
 def day(request, day):
-    """Six queries: testimonies (exact count from the counts table, page, their tags), statements, previous day,
-    next day."""
+    """Five queries: testimonies (exact count from the counts table, then the page, each row naming its tags),
+    statements, previous day, next day."""
     count, earliest = facets.day_count(day)
     testimonies = (
         Testimony.objects.public()
