@@ -28,6 +28,9 @@ from .pagination import bounded_count
 # Facets the counts table cannot answer count every matching row up to this many, and a sample of this many beyond
 # it: finding and grouping 1,000 rows costs ~30 ms at a million testimonies; 10,000 would cost ten times that.
 SAMPLE_SIZE = 1_000
+# What the facets count of each sampled row: its place, its tags (the row's ``tag_ids`` copy), its witness's role
+# (``witness_role``, also a copy) and its source. The list indexes carry all four.
+FACET_COLUMNS = ("place_id", "tag_ids", "witness_role", "source_id")
 TIMELINE_MAX_DAYS = 92
 
 
@@ -157,6 +160,8 @@ class ResultCount:
     ranked_among: int = 0
     # ``ids`` are the first rows of the list in its order (see sample_in_list_order).
     ids_in_order: bool = False
+    # The FACET_COLUMNS of the rows ``ids`` names, when they were read with the ids: the facets then ask nothing.
+    sample: list | None = None
 
 
 def table_scope(data, fixed, vocabulary):
@@ -241,14 +246,17 @@ def sample_in_list_order(queryset, matched: ResultCount) -> None:
     """When the counts table gave the total but not every facet, fetch the facets' sample now, in the list's own
     order (``queryset`` is ordered as the page shows it): the first ``SAMPLE_SIZE`` rows of the list. The page then
     loads its rows by id when they lie among them (most readers stay on the first pages), instead of running the
-    filters a second time. One query, which the facets would otherwise have made themselves.
+    filters a second time. One query, which the facets would otherwise have made themselves, and which reads what
+    they count (``FACET_COLUMNS``) off the list index with the ids.
     """
     table = matched.table
     if table is None or matched.ids is not None or not matched.count:
         return
     if table.tags is not None and table.roles is not None and table.sources is not None:
         return  # the table knows every facet: no rows to sample
-    matched.ids = list(queryset.values_list("pk", flat=True)[:SAMPLE_SIZE])
+    rows = list(queryset.values_list("pk", *FACET_COLUMNS)[:SAMPLE_SIZE])
+    matched.ids = [row[0] for row in rows]
+    matched.sample = [row[1:] for row in rows]
     matched.ids_in_order = True
 
 
@@ -263,14 +271,13 @@ def _counted_ids(queryset, ids):
     return ids
 
 
-def _counted_values(ids, places, tags, roles, sources):
-    """``(places, tags, roles, sources)`` counts over the rows with these ids: ``{value: n}`` for each one asked
-    (True), None for the others. One query reads each row's place, tags (its ``tag_ids`` copy), source and witness's
-    role, and Python counts them: one pass over at most ``SAMPLE_SIZE`` rows instead of a grouped query per facet."""
+def _counted_values(rows, places, tags, roles, sources):
+    """``(places, tags, roles, sources)`` counts over ``rows`` (each its ``FACET_COLUMNS``): ``{value: n}`` for
+    each one asked (True), None for the others. Python counts them in one pass over at most ``SAMPLE_SIZE`` rows,
+    instead of a grouped query per facet."""
     wanted = {"places": places, "tags": tags, "roles": roles, "sources": sources}
     found = {name: defaultdict(int) for name, asked in wanted.items() if asked}
-    rows = Testimony.objects.filter(pk__any_of=ids).values_list("place_id", "tag_ids", "witness__role", "source_id")
-    for place_id, tag_ids, role, source_id in rows.order_by():
+    for place_id, tag_ids, role, source_id in rows:
         if places and place_id is not None:
             found["places"][place_id] += 1
         if tags and tag_ids:
@@ -329,13 +336,16 @@ def source_facet(counts, vocabulary, selected, approximate=False):
     return _by_count(items)
 
 
-def testimony_facets(queryset, vocabulary, *, matched, is_capped, place_root=None, selected=None, table=None, ids=None):
+def testimony_facets(
+    queryset, vocabulary, *, matched, is_capped, place_root=None, selected=None, table=None, ids=None, sample=None
+):
     """Counts by place (rolled up the tree), tag, witness role and source over the filtered ``queryset``.
 
     ``matched``/``is_capped`` come from :func:`count_results`; with no rows, nothing is asked. ``table`` is the
     counts table's answer, when it had one: what it knows costs no query; the facets it does not know are counted
-    together, by one query reading the first ``SAMPLE_SIZE`` matching rows — all of them when there are no more —
-    found by ``ids`` (from the bounded count) or one more query.
+    together over the first ``SAMPLE_SIZE`` matching rows — all of them when there are no more: ``sample`` (their
+    ``FACET_COLUMNS``, read with their ids) at no cost, else one query reading the rows ``ids`` names (from the
+    bounded count), else one more finding them.
     ``selected`` holds the current filter values: ``{"tag": {slugs}, "role": str, "source": str}``.
     """
     selected = selected or {}
@@ -348,7 +358,9 @@ def testimony_facets(queryset, vocabulary, *, matched, is_capped, place_root=Non
     known = {"places": table.places, "tags": table.tags, "roles": table.roles, "sources": table.sources}
     sampled = [name for name, counts in known.items() if counts is None]
     if sampled:
-        counted = _counted_values(_counted_ids(queryset, ids), *(name in sampled for name in known))
+        if sample is None:
+            sample = Testimony.objects.filter(pk__any_of=_counted_ids(queryset, ids)).values_list(*FACET_COLUMNS)
+        counted = _counted_values(sample, *(name in sampled for name in known))
         known = {name: known[name] if known[name] is not None else n for name, n in zip(known, counted, strict=True)}
     places, tags, roles, sources = known.values()
     approximate = {name: is_sample and name in sampled for name in ("places", "tags", "roles", "sources")}

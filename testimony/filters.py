@@ -125,7 +125,7 @@ class TestimonyFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(
         label=_("Witness role"),
         choices=Witness.Role.choices,
-        field_name="witness__role",
+        field_name="witness_role",  # the row's copy of its witness's role
         error_messages=_not_found(_("There is no witness role “%(value)s”. Choose one from the list.")),
     )
     source = django_filters.ModelChoiceFilter(

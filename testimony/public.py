@@ -93,8 +93,9 @@ PRIVATE_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
         "updated_by",
         "version",
         "search_vector",
-        # A derived copy of the tag links, which are public as "tags".
+        # Derived copies of the tag links and of the witness's role, which are public as "tags" and "witness".
         "tag_ids",
+        "witness_role",
         # Public, but through the change log: it describes one save and is copied onto that save's public
         # revision (testimony.history). It is not a property of the account, so it is not exported with it.
         "change_summary",

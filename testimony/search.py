@@ -22,9 +22,10 @@ Both are kept current from one place, :func:`reindex`, called by ``testimony.sig
 ``rebuild_search_index`` command, and by bulk loaders after they write.
 
 The same place keeps ``Testimony.tag_ids``, the row's copy of its tag links (",3,5,"), which the tag filter, the
-facets and the result cards read instead of the link table: :func:`reindex` rewrites it with the index (in the same
-statement on PostgreSQL, so a million rows are written once), and :func:`refresh_tag_ids` alone inside the
-transaction that changes a link (``testimony.signals``).
+facets and the result cards read instead of the link table, and ``Testimony.witness_role``, the copy of its
+witness's role: :func:`reindex` rewrites both with the index (in the same statement on PostgreSQL, so a million rows
+are written once); :func:`refresh_tag_ids` rewrites the tags alone inside the transaction that changes a link
+(``testimony.signals``), and ``Testimony.save`` and a witness's save the role.
 """
 
 import re
@@ -370,6 +371,10 @@ _SQLITE_TAG_IDS_SQL = """coalesce((SELECT ',' || group_concat(tag_id, ',') || ',
                                  ORDER BY tt.tag_id)), '')"""
 
 
+# The testimony's witness's role, for ``Testimony.witness_role``.
+_WITNESS_ROLE_SQL = "coalesce((SELECT w.role FROM testimony_witness w WHERE w.id = t.witness_id), '')"
+
+
 def tag_ids_text(tag_ids: Iterable[int]) -> str:
     """``Testimony.tag_ids`` for these tag ids, as the database writes it (for writers that know the tags)."""
     ids = sorted(set(tag_ids))
@@ -408,7 +413,8 @@ def _reindex(ids: list[int] | None) -> None:
                     setweight(to_tsvector('{PG_CONFIG}', {_pg_text("t.title")}), 'A')
                     || setweight(to_tsvector('{PG_CONFIG}', {_pg_text(context)}), 'B')
                     || setweight(to_tsvector('{PG_CONFIG}', {_pg_text("t.body || ' ' || t.translation")}), 'C'),
-                    tag_ids = {_PG_TAG_IDS_SQL}
+                    tag_ids = {_PG_TAG_IDS_SQL},
+                    witness_role = {_WITNESS_ROLE_SQL}
                 {where}
                 """,
                 [ids] if ids is not None else [],
@@ -433,7 +439,11 @@ def _reindex(ids: list[int] | None) -> None:
                 """,
                 params,
             )
-            cursor.execute(f"UPDATE testimony_testimony AS t SET tag_ids = {_SQLITE_TAG_IDS_SQL} {where}", params)
+            cursor.execute(
+                f"UPDATE testimony_testimony AS t"
+                f" SET tag_ids = {_SQLITE_TAG_IDS_SQL}, witness_role = {_WITNESS_ROLE_SQL} {where}",
+                params,
+            )
 
 
 def unindex(ids: Iterable[int]) -> None:

@@ -177,6 +177,13 @@ def tag_counts_deleted(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=Witness)
+def witness_role_copied(sender, instance, created, raw=False, **kwargs):
+    # Each of the witness's testimonies carries the role (Testimony.witness_role), in this transaction.
+    if not created:
+        instance.testimonies.exclude(witness_role=instance.role).update(witness_role=instance.role)
+
+
+@receiver(post_save, sender=Witness)
 def witness_counts_saved(sender, instance, created, raw=False, **kwargs):
     # A witness's role is a facet: its public testimonies are recounted (a witness has few).
     if not created:

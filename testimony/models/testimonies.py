@@ -221,8 +221,11 @@ class Testimony(models.Model):
     # The tag filter tests it on the list indexes' own entries, and the facets and cards read it with the row,
     # instead of joining the link table's hundred thousand rows per tag. The link table stays the record.
     tag_ids = models.TextField(default="", blank=True, editable=False)
+    # The witness's role, copied the same way (``Testimony.save`` and a witness's own save; ``search.reindex`` for
+    # bulk writers): the role filter and facet read it off the row and the list indexes, not by joining witnesses.
+    witness_role = models.CharField(max_length=20, default="", blank=True, editable=False)
 
-    history = TrackedHistory(excluded_fields=["search_vector", "tag_ids"], m2m_fields=[tags, incidents])
+    history = TrackedHistory(excluded_fields=["search_vector", "tag_ids", "witness_role"], m2m_fields=[tags, incidents])
     objects = TestimonyQuerySet.as_manager()
 
     class Meta:
@@ -243,20 +246,20 @@ class Testimony(models.Model):
             models.Index(fields=["status", "place"], name="testimony_status_place"),
             # Public rows in the lists' date order (start, end, number): a page of the list, of a day or of a
             # testimony's related accounts reads its rows off the index instead of sorting every match.
-            # Both carry the id and the tag ids (PostgreSQL's INCLUDE; SQLite ignores it), so the facets' sample of
-            # a filtered list, tags included, and a page's ids are read off the index alone, without visiting a
-            # table row per match.
+            # Both carry the id and what the facets count (place, tag ids, witness role, source: PostgreSQL's
+            # INCLUDE; SQLite ignores it), so a page's ids and the facets' sample of a filtered list, with every
+            # value it counts, are read off the index alone, without visiting a table row per match.
             models.Index(
                 fields=["place", "date_start", "date_end", "number"],
-                name="testimony_public_place_tags",
+                name="testimony_public_place_facets",
                 condition=Q(status__in=PUBLIC_STATUSES),
-                include=["id", "tag_ids"],
+                include=["id", "tag_ids", "witness_role", "source"],
             ),
             models.Index(
                 fields=["date_start", "date_end", "number"],
-                name="testimony_public_date_tags",
+                name="testimony_public_date_facets",
                 condition=Q(status__in=PUBLIC_STATUSES),
-                include=["id", "place", "tag_ids"],
+                include=["id", "place", "tag_ids", "witness_role", "source"],
             ),
             # The home page's latest testimonies: the first rows of this index, newest first.
             models.Index(
@@ -316,6 +319,9 @@ class Testimony(models.Model):
             self.identifier = self.format_identifier(self.number)
         if self.status in PUBLIC_STATUSES and self.published_at is None:
             self.published_at = timezone.now()
+        if self.witness_id is not None:
+            # From the database, not from a witness object this instance may hold since before its role changed.
+            self.witness_role = Witness.objects.filter(pk=self.witness_id).values_list("role", flat=True).first() or ""
         super().save(*args, **kwargs)
 
     @classmethod

@@ -113,6 +113,7 @@ def _facets(request, filterset, results, vocabulary, fixed, matched):
         selected=selected,
         table=matched.table,
         ids=matched.ids,
+        sample=matched.sample,
     )
     # Each facet item's link, built here: one template tag per item cost more than the counting.
     links = FilterLinks(request)

@@ -39,10 +39,10 @@ FORMAT_NAME = "testimony-archive-dump"
 FORMAT_VERSION = 1
 BATCH_SIZE = 1000
 MIGRATION_APPS = ("auth", "contenttypes", "testimony")
-# Columns never dumped: the full-text vector and the row's copy of its tags are derived, and rebuilt by restore
-# (testimony.search.reindex).
+# Columns never dumped: the full-text vector and the row's copies of its tags and witness role are derived, and
+# rebuilt by restore (testimony.search.reindex).
 SKIPPED_COLUMNS = {
-    "testimony.testimony": {"search_vector", "tag_ids"},
+    "testimony.testimony": {"search_vector", "tag_ids", "witness_role"},
     "testimony.historicaltestimony": {"search_vector"},
 }
 USER_COLUMNS = ("id", "username", "first_name", "last_name", "is_active", "is_staff", "is_superuser", "date_joined")

@@ -1,13 +1,14 @@
-"""Each testimony carries a copy of its tag links (``Testimony.tag_ids``), which the tag filter, the facets and the
-cards read. Whatever changes the links, the copy follows in the same transaction, so a reader filtering by a tag
-always sees what the link table says."""
+"""Each testimony carries copies of its tag links (``Testimony.tag_ids``) and of its witness's role
+(``Testimony.witness_role``), which the filters, the facets and the cards read. Whatever changes the links or the
+role, the copy follows in the same transaction, so a reader filtering by a tag or a role always sees what the
+archive says."""
 
 import importlib
 
 from django.db import connection
 
 from testimony import search
-from testimony.models import Tag, Testimony
+from testimony.models import Tag, Testimony, Witness
 
 from . import factories
 from .test_filters import LIST, titles
@@ -17,8 +18,12 @@ def found_by(client, *tags):
     return titles(client.get(LIST, {"tag": [tag.slug for tag in tags]}))
 
 
-def stored(testimony):
-    return Testimony.objects.values_list("tag_ids", flat=True).get(pk=testimony.pk)
+def found_with_role(client, role):
+    return titles(client.get(LIST, {"role": role}))
+
+
+def stored(testimony, column="tag_ids"):
+    return Testimony.objects.values_list(column, flat=True).get(pk=testimony.pk)
 
 
 def test_the_copy_is_the_ids_in_order_between_commas():
@@ -99,3 +104,55 @@ def test_the_migration_fills_the_copy_of_rows_written_before_it(db):
 
     assert stored(both) == f",{min(a.pk, b.pk)},{max(a.pk, b.pk)},"
     assert stored(none) == ""
+
+
+def test_the_role_filter_follows_the_witness(client, db):
+    witness = factories.make_witness(role="resident")
+    testimony = factories.make_testimony("From the balcony", witness=witness)
+    assert found_with_role(client, "resident") == {"From the balcony"}
+
+    witness.role = "driver"
+    witness.save()
+    assert found_with_role(client, "resident") == set()
+    assert found_with_role(client, "driver") == {"From the balcony"}
+
+    testimony.witness = factories.make_witness(role="medical")
+    testimony.save()
+    assert found_with_role(client, "driver") == set()
+    assert found_with_role(client, "medical") == {"From the balcony"}
+
+
+def test_a_testimony_holding_an_old_copy_of_its_witness_saves_the_current_role(client, db):
+    witness = factories.make_witness(role="resident")
+    testimony = factories.make_testimony("At the checkpoint", witness=witness)
+    loaded_earlier = Testimony.objects.select_related("witness").get(pk=testimony.pk)
+    elsewhere = Witness.objects.get(pk=witness.pk)  # another editor corrects the role
+    elsewhere.role = "driver"
+    elsewhere.save()
+
+    loaded_earlier.title = "At the checkpoint, at night"
+    loaded_earlier.save()
+
+    assert loaded_earlier.witness.role == "resident"  # what this instance still holds
+    assert stored(testimony, "witness_role") == "driver"
+    assert found_with_role(client, "driver") == {"At the checkpoint, at night"}
+
+
+def test_reindexing_rewrites_a_damaged_role(client, db):
+    testimony = factories.make_testimony("Rewritten role", witness=factories.make_witness(role="medical"))
+    Testimony.objects.filter(pk=testimony.pk).update(witness_role="")
+    assert found_with_role(client, "medical") == set()
+
+    search.reindex([testimony.pk])
+    assert found_with_role(client, "medical") == {"Rewritten role"}
+
+
+def test_the_migration_fills_the_role_of_rows_written_before_it(db):
+    migration = importlib.import_module("testimony.migrations.0009_witness_role_on_rows")
+    testimony = factories.make_testimony("Old row", witness=factories.make_witness(role="driver"))
+    Testimony.objects.update(witness_role="")
+
+    with connection.cursor() as cursor:
+        cursor.execute(migration.FILL)
+
+    assert stored(testimony, "witness_role") == "driver"
