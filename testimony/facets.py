@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, DateField, Max, Min, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 
-from . import pagecache, pagination, summary
+from . import pagecache, pagination, search, summary
 from .models import FacetCount, Incident, Place, Source, Statement, Tag, Testimony, Witness
 from .pagination import bounded_count
 
@@ -92,7 +92,7 @@ class Vocabulary:
 
     def tags_named(self, tag_ids: str) -> list:
         """The tags a row's ``tag_ids`` copy (",3,5,") names, in the vocabulary's order; no query."""
-        ids = {int(pk) for pk in tag_ids.split(",") if pk}
+        ids = set(search.tag_ids_in(tag_ids))
         return [tag for tag in self.tags if tag.pk in ids] if ids else []
 
     def with_tags(self, testimonies):
@@ -281,8 +281,8 @@ def _counted_values(rows, places, tags, roles, sources):
         if places and place_id is not None:
             found["places"][place_id] += 1
         if tags and tag_ids:
-            for tag_id in tag_ids.strip(",").split(","):
-                found["tags"][int(tag_id)] += 1
+            for tag_id in search.tag_ids_in(tag_ids):
+                found["tags"][tag_id] += 1
         if roles:
             found["roles"][role] += 1
         if sources and source_id is not None:

@@ -381,6 +381,11 @@ def tag_ids_text(tag_ids: Iterable[int]) -> str:
     return f",{','.join(map(str, ids))}," if ids else ""
 
 
+def tag_ids_in(text: str) -> list[int]:
+    """The tag ids a ``Testimony.tag_ids`` copy holds, in its order: the reverse of :func:`tag_ids_text`."""
+    return [int(pk) for pk in text.split(",") if pk]
+
+
 def refresh_tag_ids(ids: Iterable[int]) -> None:
     """Copy these testimonies' tag links onto their rows (``Testimony.tag_ids``), in the caller's transaction."""
     ids = list(ids)

@@ -29,6 +29,8 @@ def stored(testimony, column="tag_ids"):
 def test_the_copy_is_the_ids_in_order_between_commas():
     assert search.tag_ids_text([12, 3, 12, 5]) == ",3,5,12,"
     assert search.tag_ids_text([]) == ""
+    assert search.tag_ids_in(",3,5,12,") == [3, 5, 12]
+    assert search.tag_ids_in("") == []
 
 
 def test_the_tag_filter_follows_every_change_to_the_links(client, db):
