@@ -66,7 +66,26 @@ class TagsFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = TagsField
 
 
-class TestimonyFilterForm(forms.Form):
+class DateRangeForm(forms.Form):
+    """A filter form with ``date_from`` and ``date_to``: a window that ends before it starts is the reader's mistake,
+    said beside the end date, rather than an empty page."""
+
+    def clean(self):
+        data = super().clean()
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("The end date must be on or after the start date."))
+        return data
+
+
+def date_filter(label, **kwargs):
+    """A day given as YYYY-MM-DD, and only so: 05/01/2022 is ambiguous, and the message says what to type."""
+    return django_filters.DateFilter(
+        label=label, input_formats=["%Y-%m-%d"], error_messages={"invalid": DATE_MESSAGE}, **kwargs
+    )
+
+
+class TestimonyFilterForm(DateRangeForm):
     """Checks that need two parameters at once; each error is attached to the field it is about."""
 
     def clean_q(self):
@@ -80,9 +99,6 @@ class TestimonyFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        date_from, date_to = data.get("date_from"), data.get("date_to")
-        if date_from and date_to and date_from > date_to:
-            self.add_error("date_to", _("The end date must be on or after the start date."))
         if data.get("sort") == Sort.RELEVANCE and not data.get("q") and "q" not in self.errors:
             self.add_error("sort", _("Sorting by relevance needs words to search for. Enter some, or sort by date."))
         if data.get("relation") and not data.get("statement") and "statement" not in self.errors:
@@ -96,18 +112,8 @@ def _not_found(what):
 
 class TestimonyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Words"), method="filter_nothing", strip=True)
-    date_from = django_filters.DateFilter(
-        label=_("From"),
-        method="filter_date_from",
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": DATE_MESSAGE},
-    )
-    date_to = django_filters.DateFilter(
-        label=_("To"),
-        method="filter_date_to",
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": DATE_MESSAGE},
-    )
+    date_from = date_filter(_("From"), method="filter_date_from")
+    date_to = date_filter(_("To"), method="filter_date_to")
     place = django_filters.ModelChoiceFilter(
         label=_("Place"),
         queryset=Place.objects.all(),

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from testimony.models import Status
+from testimony.views import days
 
 from . import factories
 from .conftest import DRAFT_MARKER
@@ -147,3 +148,33 @@ def test_statements_on_their_own_day_do_not_repeat_the_day_unless_it_is_approxim
     approximate = next(item for item in items if "Roughly then, a curfew." in item)
     assert 'href="/days/2022-01-05/"' not in exact  # the page is that day: no link to itself
     assert 'href="/days/2022-01-05/"' in approximate and "approx." in approximate
+
+
+def test_a_busy_day_shows_its_first_statements_and_links_to_all_of_them(client, january, django_assert_num_queries):
+    shown = days.STATEMENTS_SHOWN
+    for n in range(shown + 2):  # with the fixture's one: shown + 3 public statements on the 5th
+        factories.make_statement(f"Claim {n:02} of the 5th.", made_on=D(2022, 1, 5))
+
+    # the nine of an ordinary day (test_day_query_count_does_not_grow_with_rows), and the statements' count
+    with django_assert_num_queries(10):
+        response = client.get(day_url("2022-01-05"))
+
+    items = re.findall(r'<li class="statement-item">.*?</li>', response.text, re.S)
+    assert len(items) == shown
+    assert "Bandits attacked the city." in items[0] and f"Claim {shown - 2:02} of the 5th." in items[-1]
+    assert f"{shown + 3} official statements" in response.text  # all of them counted, the draft never
+    assert f"The first {shown} are shown." in response.text
+    link = f'{reverse("testimony:statements")}?date_from=2022-01-05&amp;date_to=2022-01-05'
+    assert f'<a href="{link}">See all {shown + 3} statements made this day</a>' in response.text
+
+    listed = client.get(html.unescape(link))
+    assert listed.status_code == 200
+    assert f"{shown + 3} statements" in listed.text
+    assert f"Claim {shown + 1:02} of the 5th." in listed.text  # one the day page left out
+    assert "Order has been restored." not in listed.text and DRAFT_MARKER not in listed.text
+
+
+def test_a_day_with_few_statements_shows_them_all_without_a_link(client, january):
+    response = client.get(day_url("2022-01-05"))
+    assert "1 official statement" in response.text
+    assert "See all" not in response.text

@@ -222,3 +222,40 @@ def test_list_runs_a_fixed_number_of_queries(client, claim, ministry, django_ass
     with django_assert_num_queries(3):
         response = client.get("/statements/")
     assert len(response.context["page"].object_list) == 11
+
+
+def test_list_filters_by_the_day_a_statement_was_made(client, president):
+    factories.make_statement("Said on the 4th.", actor=president, made_on=datetime.date(2022, 1, 4))
+    factories.make_statement("Said on the 5th.", actor=president, made_on=datetime.date(2022, 1, 5))
+    factories.make_statement("Said on the 7th.", actor=president, made_on=datetime.date(2022, 1, 7))
+
+    one_day = client.get("/statements/", {"date_from": "2022-01-05", "date_to": "2022-01-05"}).content.decode()
+    from_the_5th = client.get("/statements/", {"date_from": "2022-01-05"}).content.decode()
+    until_the_5th = client.get("/statements/", {"date_to": "2022-01-05"}).content.decode()
+
+    assert "Said on the 5th." in one_day and "Said on the 4th." not in one_day and "Said on the 7th." not in one_day
+    assert "Said on the 4th." not in from_the_5th and "Said on the 7th." in from_the_5th
+    assert "Said on the 4th." in until_the_5th and "Said on the 7th." not in until_the_5th
+    assert 'value="2022-01-05"' in one_day  # the form shows what was asked
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"date_from": "05/01/2022"}, "date_from", "Enter a date as YYYY-MM-DD, for example 2022-01-05."),
+        ({"date_to": "2022-02-30"}, "date_to", "Enter a date as YYYY-MM-DD, for example 2022-01-05."),
+        (
+            {"date_from": "2022-01-07", "date_to": "2022-01-05"},
+            "date_to",
+            "The end date must be on or after the start date.",
+        ),
+    ],
+)
+def test_list_explains_a_bad_date(client, claim, params, field, message):
+    response = client.get("/statements/", params)
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'<p class="field-error" id="id_{field}-error" role="alert">{message}</p>' in page
+    assert 'aria-invalid="true"' in page
+    assert "20,000 bandits attacked Almaty." not in page  # no list until the filter is corrected

@@ -5,13 +5,14 @@ from django.shortcuts import render
 from testimony import facets, pagination
 from testimony.models import Statement, Testimony
 
-# A day's statements are few; past this many the page says so and points to the statements list.
-MAX_STATEMENTS = 100
+# A day's first statements: on a busy day (hundreds, in a large collection) the page shows this many, says how many
+# there are and links to the statements list narrowed to the day, which pages through all of them.
+STATEMENTS_SHOWN = 20
 
 
 def day(request, day):
     """Five queries: testimonies (exact count from the counts table, then the page, each row naming its tags),
-    statements, previous day, next day."""
+    statements, previous day, next day; a sixth counts the statements of a day with more than are shown."""
     count, earliest = facets.day_count(day)
     testimonies = (
         Testimony.objects.public()
@@ -20,11 +21,14 @@ def day(request, day):
         .for_cards()
         .order_by("date_start", "date_end", "number")  # the list's order, which an index holds
     )
-    statements = list(Statement.objects.public().made_on(day).for_list()[: MAX_STATEMENTS + 1])
+    made_that_day = Statement.objects.public().made_on(day)
+    statements = list(made_that_day.for_list()[: STATEMENTS_SHOWN + 1])
+    more = len(statements) > STATEMENTS_SHOWN
     context = {
         "day": day,
-        "statements": statements[:MAX_STATEMENTS],
-        "more_statements": len(statements) > MAX_STATEMENTS,
+        "statements": statements[:STATEMENTS_SHOWN],
+        "statement_count": made_that_day.count() if more else len(statements),
+        "more_statements": more,
         "previous_day": facets.previous_day_with_entries(day),
         "next_day": facets.next_day_with_entries(day),
     }

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from testimony import facets
+from testimony.filters import DateRangeForm, date_filter
 from testimony.models import Actor, CrossReference, Statement
 from testimony.models.testimonies import CARD_DEFERRED
 from testimony.models.vocabulary import PUBLIC_STATUSES
@@ -30,10 +31,13 @@ class StatementFilter(django_filters.FilterSet):
         empty_label=_("Any actor"),
         error_messages={"invalid_choice": _("No actor with public statements matches “%(value)s”.")},
     )
+    date_from = date_filter(_("Made from"), field_name="made_on", lookup_expr="gte")
+    date_to = date_filter(_("Made until"), field_name="made_on", lookup_expr="lte")
 
     class Meta:
         model = Statement
         fields = []
+        form = DateRangeForm
 
 
 def _with_counts(statements):
