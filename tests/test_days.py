@@ -164,7 +164,7 @@ def test_a_busy_day_shows_its_first_statements_and_links_to_all_of_them(client, 
     assert "Bandits attacked the city." in items[0] and f"Claim {shown - 2:02} of the 5th." in items[-1]
     assert f"{shown + 3} official statements" in response.text  # all of them counted, the draft never
     assert f"The first {shown} are shown." in response.text
-    link = f'{reverse("testimony:statements")}?date_from=2022-01-05&amp;date_to=2022-01-05'
+    link = f"{reverse('testimony:statements')}?date_from=2022-01-05&amp;date_to=2022-01-05"
     assert f'<a href="{link}">See all {shown + 3} statements made this day</a>' in response.text
 
     listed = client.get(html.unescape(link))
