@@ -52,11 +52,17 @@ class Vocabulary:
     places_by_id: dict = field(init=False)
     sources_by_id: dict = field(init=False)
     tags_by_id: dict = field(init=False)
+    by_slug: dict = field(init=False)
 
     def __post_init__(self):
         self.places_by_id = {p.pk: p for p in self.places}
         self.sources_by_id = {s.pk: s for s in self.sources}
         self.tags_by_id = {t.pk: t for t in self.tags}
+        # {"places": {slug: Place}, …}: what a filter's ?place=almaty names, found without a query
+        self.by_slug = {
+            name: {item.slug: item for item in getattr(self, name)}
+            for name in ("places", "tags", "sources", "incidents")
+        }
 
     @classmethod
     def load(cls):

@@ -15,7 +15,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import search
+from . import search, summary
+from .facets import Vocabulary
 from .models import CrossReference, Incident, Place, Source, Statement, Tag, Testimony, Witness
 
 MAX_TAGS = 5
@@ -43,8 +44,38 @@ class Sort:
     }
 
 
+class VocabularyChoiceField(django_filters.fields.ModelChoiceField):
+    """A place, source or incident chosen by slug, found in ``kept`` (``{slug: object}``, from the vocabulary the
+    page loads anyway: ``facets.Vocabulary``) rather than by a query. Each lookup was a query, with its ORM work, on
+    every filtered page. Without ``kept`` it asks the database, as Django's field does."""
+
+    def __init__(self, *args, kept=None, **kwargs):
+        self.kept = kept
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if self.kept is None or value in self.empty_values:
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        found = self.kept.get(str(value))
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return found
+
+
+class VocabularyChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = VocabularyChoiceField
+
+
 class TagsField(forms.ModelMultipleChoiceField):
-    """Credibility tags by slug, at most ``MAX_TAGS``: each one costs the query one more test per row."""
+    """Credibility tags by slug, at most ``MAX_TAGS``: each one costs the query one more test per row. Found in
+    ``kept`` when given, as :class:`VocabularyChoiceField` finds places."""
+
+    def __init__(self, *args, kept=None, **kwargs):
+        self.kept = kept
+        super().__init__(*args, **kwargs)
 
     def clean(self, value):
         # Blank values (an empty ?tag=) are ignored and repeats count once.
@@ -60,6 +91,20 @@ class TagsField(forms.ModelMultipleChoiceField):
                 params={"max": MAX_TAGS},
             )
         return super().clean(value)
+
+    def _check_values(self, value):
+        if self.kept is None:
+            return super()._check_values(value)
+        tags = []
+        for slug in value:
+            self.validate_no_null_characters(slug)
+            tag = self.kept.get(str(slug))
+            if tag is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": slug}
+                )
+            tags.append(tag)
+        return tags
 
 
 class TagsFilter(django_filters.ModelMultipleChoiceFilter):
@@ -114,7 +159,7 @@ class TestimonyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Words"), method="filter_nothing", strip=True)
     date_from = date_filter(_("From"), method="filter_date_from")
     date_to = date_filter(_("To"), method="filter_date_to")
-    place = django_filters.ModelChoiceFilter(
+    place = VocabularyChoiceFilter(
         label=_("Place"),
         queryset=Place.objects.all(),
         to_field_name="slug",
@@ -134,13 +179,13 @@ class TestimonyFilter(django_filters.FilterSet):
         field_name="witness_role",  # the row's copy of its witness's role
         error_messages=_not_found(_("There is no witness role “%(value)s”. Choose one from the list.")),
     )
-    source = django_filters.ModelChoiceFilter(
+    source = VocabularyChoiceFilter(
         label=_("Source"),
         queryset=Source.objects.all(),
         to_field_name="slug",
         error_messages=_not_found(_("No source matches “%(value)s”. Choose one from the list.")),
     )
-    incident = django_filters.ModelChoiceFilter(
+    incident = VocabularyChoiceFilter(
         label=_("Incident"),
         queryset=Incident.objects.all(),
         to_field_name="slug",
@@ -174,6 +219,15 @@ class TestimonyFilter(django_filters.FilterSet):
         fields = []
         form = TestimonyFilterForm
 
+    # Filters whose values are found in the vocabulary (the parameter -> the vocabulary's list of those things).
+    FROM_VOCABULARY = {"place": "places", "tag": "tags", "source": "sources", "incident": "incidents"}
+
+    def __init__(self, *args, vocabulary=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vocabulary = vocabulary if vocabulary is not None else Vocabulary.load()
+        for name, kind in self.FROM_VOCABULARY.items():
+            self.filters[name].extra["kept"] = self.vocabulary.by_slug[kind]
+
     # Steps that need more than one parameter run in filter_queryset, after every plain filter.
     def filter_nothing(self, queryset, name, value):
         return queryset
@@ -185,7 +239,7 @@ class TestimonyFilter(django_filters.FilterSet):
         return queryset.overlapping(date_to=value)
 
     def filter_place(self, queryset, name, value):
-        return queryset.in_place(value)
+        return queryset.in_place(value, ids=summary.subtree_ids(value, self.vocabulary.places))
 
     def filter_tags(self, queryset, name, value):
         # All tags must match: each one a test on the row's copy of its tags (",3,5,"), which the list indexes carry,
@@ -231,13 +285,14 @@ class TestimonyFilter(django_filters.FilterSet):
         return bool(getattr(self.form, "cleaned_data", {}).get("q"))
 
 
-def filter_testimonies(params, queryset=None):
+def filter_testimonies(params, queryset=None, vocabulary=None):
     """``(filterset, queryset)`` for query parameters; the queryset is empty when the parameters are not valid.
 
     ``queryset`` narrows the public testimonies further (a place's, an incident's); it must itself come from
-    ``Testimony.objects.public()``.
+    ``Testimony.objects.public()``. ``vocabulary``: the page's, if it loaded one (else it is loaded here).
     """
-    filterset = TestimonyFilter(params, queryset=queryset if queryset is not None else Testimony.objects.public())
+    public = queryset if queryset is not None else Testimony.objects.public()
+    filterset = TestimonyFilter(params, queryset=public, vocabulary=vocabulary)
     if not filterset.is_valid():
         return filterset, Testimony.objects.none()
     return filterset, filterset.qs

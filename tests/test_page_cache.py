@@ -273,3 +273,28 @@ def test_a_kept_list_still_marks_each_reader_s_own_choice(client, db, django_cap
         page = client.get(LIST + f"?place={chosen.slug}").content.decode()
         assert f'value="{chosen.slug}" selected>' in page
         assert f'value="{other.slug}" selected>' not in page
+
+
+def test_filters_find_places_and_tags_in_the_kept_vocabulary_and_see_new_ones_at_once(
+    client, db, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 0  # every request renders: what is tested is the kept vocabulary alone
+    with django_capture_on_commit_callbacks(execute=True):
+        almaty = factories.make_place("Almaty", kind="city", slug="almaty")
+        factories.make_testimony("Shots in Almaty", place=almaty)
+    assert "Shots in Almaty" in client.get(LIST, {"place": "almaty"}).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(LIST, {"place": "almaty", "date_from": "2022-01-01"})
+    assert not any('FROM "testimony_place"' in query["sql"] for query in queries.captured_queries)
+
+    refused = client.get(LIST, {"place": "medeu"})  # not a place yet
+    assert refused.status_code == 400
+    assert "No place matches “medeu”. Choose one from the list." in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        medeu = factories.make_place("Medeu", kind="district", parent=almaty, slug="medeu")
+        tag = factories.make_tag("Heard first-hand", slug="heard")
+        factories.make_testimony("A checkpoint in Medeu", place=medeu, tags=[tag])
+    for params in ({"place": "medeu"}, {"tag": "heard"}, {"place": "almaty", "tag": "heard"}):
+        page = client.get(LIST, params)
+        assert page.status_code == 200, params
+        assert "A checkpoint in Medeu" in page.content.decode() and "Shots in Almaty" not in page.content.decode()

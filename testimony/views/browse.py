@@ -57,7 +57,7 @@ def browse(request, template, context, testimonies=None, fixed=None):
     removal and goes into the export links. Answers 400 for a bad parameter, 404 for a page past the end.
     """
     vocabulary = facets.Vocabulary.load()
-    filterset, results = filter_testimonies(request.GET, testimonies)
+    filterset, results = filter_testimonies(request.GET, testimonies, vocabulary)
     context |= {
         "filterset": filterset,
         "form": filterset.form,
