@@ -254,7 +254,7 @@ def _slugs_by_testimony(model, name, ids):
     """``{testimony id: [slugs]}`` of one many-to-many link for these testimonies, in the model's own order."""
     through = getattr(Testimony, f"{name}s").through
     ordering = [f"{name}__{field}" for field in model._meta.ordering]
-    rows = through.objects.filter(testimony_id__in=ids).order_by("testimony_id", *ordering)
+    rows = through.objects.filter(testimony_id__any_of=ids).order_by("testimony_id", *ordering)
     found = {}
     for testimony_id, slug in rows.values_list("testimony_id", f"{name}__slug"):
         found.setdefault(testimony_id, []).append(slug)
