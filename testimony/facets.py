@@ -87,15 +87,6 @@ class Vocabulary:
         parent_id = place.pk if place else None
         return [p for p in self.places if p.parent_id == parent_id]
 
-    def tags_of(self, testimony_ids) -> dict:
-        """``{testimony id: [Tag, …]}`` for these testimonies, in the vocabulary's order: one query on the link
-        table, the tags themselves (with their groups) taken from the loaded vocabulary."""
-        through = Testimony.tags.through.objects.filter(testimony_id__in=testimony_ids)
-        found = defaultdict(set)
-        for testimony_id, tag_id in through.values_list("testimony_id", "tag_id"):
-            found[testimony_id].add(tag_id)
-        return {pk: [tag for tag in self.tags if tag.pk in found[pk]] for pk in testimony_ids}
-
     def tags_named(self, tag_ids: str) -> list:
         """The tags a row's ``tag_ids`` copy (",3,5,") names, in the vocabulary's order; no query."""
         ids = set(search.tag_ids_in(tag_ids))

@@ -84,6 +84,19 @@ def test_cards_name_the_tags_their_row_carries(client, db):
     assert f'<a class="chip" href="{tag.get_absolute_url()}">Corroborated</a>' in response.text
 
 
+def test_a_testimony_page_and_a_statement_page_name_the_tags_as_the_links_now_are(client, db):
+    kept, dropped, added = factories.make_tag("Kept"), factories.make_tag("Dropped"), factories.make_tag("Added")
+    testimony = factories.make_testimony("Tagged account", tags=[kept, dropped])
+    statement = factories.make_statement("A claim.")
+    factories.make_cross_reference(testimony, statement, "contradicts")
+    testimony.tags.remove(dropped)
+    Tag.objects.get(pk=added.pk).testimonies.add(testimony)  # from the tag's side of the link
+    for url in (testimony.get_absolute_url(), statement.get_absolute_url()):
+        page = client.get(url).text
+        assert ">Kept</a>" in page and ">Added</a>" in page, url
+        assert ">Dropped</a>" not in page, url
+
+
 def test_reindexing_rewrites_a_damaged_copy(client, db):
     tag = factories.make_tag()
     testimony = factories.make_testimony("Rewritten", tags=[tag])

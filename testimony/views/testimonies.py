@@ -16,9 +16,12 @@ SAME_INCIDENT, SAME_PLACE, SAME_DAYS = 3, 2, 1
 
 
 def _get_public_testimony_or_404(identifier):
-    """The public testimony with this identifier, with its witness, place and source (one query), or a 404."""
+    """The public testimony with this identifier, with its witness, place and source (one query), or a 404.
+
+    Only public columns, and ``tag_ids``: the row's copy of its tag links (public as its tags), which names them.
+    """
     testimonies = Testimony.objects.public().select_related("place", "witness", "source")
-    return get_object_or_404(testimonies.only(*public.testimony_load_fields()), identifier=identifier)
+    return get_object_or_404(testimonies.only(*public.testimony_load_fields(), "tag_ids"), identifier=identifier)
 
 
 # What a cross-reference shows of the testimonies and the statement at either end: loading only these keeps a
@@ -195,10 +198,11 @@ def citation_bibtex(testimony, *, permalink, accessed, archive_name, revision=No
 
 def detail(request, identifier):
     testimony = _get_public_testimony_or_404(identifier)
-    # Places, tags and incidents are named from the vocabulary every process keeps (pagecache.memoize).
+    # Places, tags and incidents are named from the vocabulary every process keeps (pagecache.memoize); the tags
+    # by the row's copy of their ids, with no query.
     vocabulary = facets.Vocabulary.load()
     ancestors = vocabulary.ancestors(testimony.place) if testimony.place_id else []
-    tags = vocabulary.tags_of([testimony.pk])[testimony.pk]
+    tags = vocabulary.tags_named(testimony.tag_ids)
     incidents = vocabulary.incidents_of(testimony)
     permalink = request.build_absolute_uri(testimony.get_absolute_url())
     revisions = history.public_revisions(testimony)
