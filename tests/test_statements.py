@@ -130,10 +130,46 @@ def test_statement_page_runs_a_fixed_number_of_queries(client, claim, django_ass
     with django_assert_num_queries(7):
         assert client.get(f"/statements/{claim.identifier}/").status_code == 200
 
-    _add_links(claim, 4)
+    _add_links(claim, 11)
     with django_assert_num_queries(7):
         response = client.get(f"/statements/{claim.identifier}/")
-    assert len(response.context["contradicting"]) == 5
+    assert len(response.context["contradicting"]) == 10
+    assert response.context["contradicting_count"] == 12
+
+
+def test_statement_page_shows_the_first_ten_of_each_relation_and_counts_them_all(client, claim, monkeypatch):
+    from testimony.views import statements
+
+    monkeypatch.setattr(statements, "LINKS_SHOWN", 3)
+    days = [datetime.date(2022, 1, day) for day in (9, 4, 7, 5, 8)]
+    for i, day in enumerate(days):
+        testimony = factories.make_testimony(f"Contradicting account {i}", date_start=day, date_end=day)
+        factories.make_cross_reference(testimony, claim, Relation.CONTRADICTS)
+    hidden = factories.make_testimony(f"Draft {DRAFT_MARKER}", status=Status.DRAFT, date_start=days[1])
+    factories.make_cross_reference(hidden, claim, Relation.CONTRADICTS)
+    corroborating = factories.make_testimony("Armed men arrived by bus")
+    factories.make_cross_reference(corroborating, claim, Relation.CORROBORATES)
+
+    html = client.get(f"/statements/{claim.identifier}/").content.decode()
+
+    contra = _section(html, "verdict-contradicts")
+    assert "5 testimonies contradict it" in contra
+    # the earliest three, in date order; the draft neither shown nor counted
+    shown = re.findall(r"Contradicting account (\d)", contra)
+    assert shown == ["1", "3", "2"]
+    assert DRAFT_MARKER not in html
+    assert "The first 3 are shown: see all 5, and filter them" in contra
+    assert f'href="/testimonies/?statement={claim.identifier}&amp;relation=contradicts"' in contra
+    corro = _section(html, "verdict-corroborates")
+    assert "1 testimony corroborates it" in corro
+    assert "Browse and filter them" in corro
+    assert "see all" not in corro
+    assert "verdict-context" not in html
+
+    # the link leads to all five, the draft still hidden
+    listed = client.get(f"/testimonies/?statement={claim.identifier}&relation=contradicts").content.decode()
+    assert sorted(re.findall(r"Contradicting account (\d)", listed)) == ["0", "1", "2", "3", "4"]
+    assert DRAFT_MARKER not in listed
 
 
 def test_list_shows_each_claim_with_actor_date_and_counts(client, claim, ministry):

@@ -1,7 +1,8 @@
 """Official statements: the list with how many testimonies back or contradict each, and one statement's page."""
 
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,11 @@ from testimony.models.vocabulary import PUBLIC_STATUSES
 from testimony.pagination import BadPageNumber, PageOutOfRange, paginate
 
 Relation = CrossReference.Relation
+
+# A statement page shows this many testimonies of each relation, the earliest first, heads each column with the
+# exact count and links to the testimonies list narrowed to the statement and relation, which pages through them
+# all: a claim that hundreds of accounts contradict still answers with a page of bounded size.
+LINKS_SHOWN = 10
 
 
 class StatementFilter(django_filters.FilterSet):
@@ -74,28 +80,45 @@ def statement_list(request):
 
 def _get_public_statement_or_404(identifier):
     statements = Statement.objects.public().select_related("actor", "source").prefetch_related("incidents")
-    return get_object_or_404(statements.defer("editor_notes"), identifier=identifier)
+    return get_object_or_404(_with_counts(statements.defer("editor_notes")), identifier=identifier)
 
 
-def detail(request, identifier):
-    statement = _get_public_statement_or_404(identifier)
-    links = list(
+def _first_links(statement):
+    """The statement's first :data:`LINKS_SHOWN` public links of each relation, the earliest testimony first: one
+    query, numbering each relation's links in the database."""
+    return (
         CrossReference.objects.public()
         .filter(statement=statement)
         .select_related("testimony__place", "testimony__witness")
         .defer(*(f"testimony__{name}" for name in CARD_DEFERRED))
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=F("relation"),
+                order_by=[F("testimony__date_start").asc(), F("testimony__number").asc()],
+            )
+        )
+        .filter(position__lte=LINKS_SHOWN)
         .order_by("testimony__date_start", "testimony__number")
     )
-    # Their tags named by each row's copy of its tag ids, from the vocabulary every process keeps: no query.
+
+
+def detail(request, identifier):
+    """Three queries: the statement with how many public testimonies stand in each relation to it, its incidents,
+    and the first testimonies of each relation (named tags come from the vocabulary each process keeps)."""
+    statement = _get_public_statement_or_404(identifier)
     vocabulary = facets.Vocabulary.load()
     by_relation = {relation: [] for relation in Relation.values}
-    for link in links:
+    for link in _first_links(statement):
         link.tags = vocabulary.tags_named(link.testimony.tag_ids)
         by_relation[link.relation].append(link)
-    context = {
-        "statement": statement,
-        "corroborating": by_relation[Relation.CORROBORATES],
-        "contradicting": by_relation[Relation.CONTRADICTS],
-        "contextual": by_relation[Relation.CONTEXT],
+    columns = {
+        "corroborating": (Relation.CORROBORATES, statement.corroborating),
+        "contradicting": (Relation.CONTRADICTS, statement.contradicting),
+        "contextual": (Relation.CONTEXT, statement.contextual),
     }
+    context = {"statement": statement, "links_shown": LINKS_SHOWN}
+    for name, (relation, count) in columns.items():
+        context[name] = by_relation[relation]
+        context[f"{name}_count"] = count
     return render(request, "statements/detail.html", context)
