@@ -8,6 +8,9 @@ cannot show a 10-20 % change; two versions alternated within the same minutes ca
 same gunicorn command as run.py's (production settings, the page cache off unless ``--page-cache`` says so) from its
 own checkout, and each scenario is driven by the same wrk command and URL lists (``bench/data/urls``, written by
 run.py). The database must be migrated for the newer version; the older one must still run on it.
+
+``--db-b`` gives B a database of its own: the same code on two layouts of the same rows (say, a column's storage
+changed on a copy made with ``CREATE DATABASE … TEMPLATE``), alternated the same way.
 """
 
 import argparse
@@ -42,6 +45,7 @@ def main():
     parser.add_argument("a", type=Path, help="checkout of the first version (the older one)")
     parser.add_argument("b", type=Path, help="checkout of the second version")
     parser.add_argument("--db", default="bench_archive")
+    parser.add_argument("--db-b", help="B's database, if not --db: the same rows laid out differently")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--scenarios", nargs="+", default=SCENARIOS)
     parser.add_argument("--rounds", type=int, default=2)
@@ -54,9 +58,11 @@ def main():
     parser.add_argument("--out", type=Path, required=True, help="Markdown file for the table")
     args = parser.parse_args()
 
-    env = run.production_env(f"{args.postgres}/{args.db}")
-    if args.page_cache == "off":
-        env["PAGE_CACHE_SECONDS"] = "0"
+    databases = {"a": args.db, "b": args.db_b or args.db}
+    envs = {key: run.production_env(f"{args.postgres}/{name}") for key, name in databases.items()}
+    for env in envs.values():
+        if args.page_cache == "off":
+            env["PAGE_CACHE_SECONDS"] = "0"
     urls = run.DATA / "urls"
     files = {("archive", name): urls / f"archive-{name}.txt" for name in args.scenarios}
     missing = [str(path) for path in files.values() if not path.exists()]
@@ -67,15 +73,18 @@ def main():
     found = {}  # (round, version) -> {scenario: stats}
     for number in range(1, args.rounds + 1):
         for key, root in versions.items():
-            run.log(f"round {number}, {key}: {root}")
-            found[(number, key)] = serve_and_measure(root, args, env, files)
+            run.log(f"round {number}, {key}: {root} on {databases[key]}")
+            found[(number, key)] = serve_and_measure(root, args, envs[key], files)
 
     labels = {key: run_commit(root) for key, root in versions.items()}
+    if databases["a"] != databases["b"]:
+        labels = {key: f"{label} on `{databases[key]}`" for key, label in labels.items()}
     rounds = range(1, args.rounds + 1)
+    named = " and ".join(f"`{name}`" for name in dict.fromkeys(databases.values()))
     lines = [
         f"# A/B: {labels['a']} → {labels['b']}",
         "",
-        f"{datetime.date.today()}, database `{args.db}`, page cache {args.page_cache}, "
+        f"{datetime.date.today()}, database {named}, page cache {args.page_cache}, "
         f"{args.workers} gunicorn workers, `wrk -t{args.threads} -c{args.connections} -d{args.duration}s` "
         f"per scenario, versions alternated {args.rounds} times (A, B, A, B…). Command: `{shlex.join(sys.argv)}`",
         "",

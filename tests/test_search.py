@@ -454,3 +454,16 @@ def test_yo_and_ye_are_the_same_letter(db, indexed):
     with indexed():
         factories.make_testimony("Yo", body="Её увезли на чёрной машине.", language="ru")
     assert found("черной") == ["Yo"]
+
+
+@postgres_only
+def test_search_vectors_are_kept_in_their_rows_not_beside_them(db):
+    # A common word alone is tested row by row: each vector read from the row, not fetched from the TOAST table
+    # (see search._pg_keep_vectors_in_rows). Running the installer again changes nothing.
+    search.ensure_installed()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'testimony_testimony'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone() == ("m",)
