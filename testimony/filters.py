@@ -258,7 +258,7 @@ class TestimonyFilter(django_filters.FilterSet):
         if data.get("statement"):
             queryset = self._cross_referenced(queryset, data["statement"], data.get("relation"))
         if data.get("q"):
-            queryset = search.search(queryset, data["q"])
+            queryset = search.search(queryset, data["q"], place=data.get("place"))
         return self._sorted(queryset, self.sort_key)
 
     def _cross_referenced(self, queryset, statement, relation):

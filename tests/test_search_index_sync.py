@@ -131,6 +131,27 @@ def test_moving_a_place_gives_the_testimonies_beneath_it_their_new_city(db, djan
     assert _indexed_ids("almaty") == set()
 
 
+def test_a_moved_place_is_searched_within_its_new_city_only(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        country = factories.make_place("Kazakhstan", slug="kz", kind="country")
+        almaty = factories.make_place("Almaty", slug="almaty", parent=country, kind="city")
+        taraz = factories.make_place("Taraz", slug="taraz", parent=country, kind="city")
+        district = factories.make_place("Shanyrak", slug="shanyrak", parent=almaty)
+        site = factories.make_place("Bazaar", slug="bazaar", parent=district, kind="site")
+        factories.make_testimony("At the bazaar", body="Gunfire at dawn.", place=site)
+
+    def found_in(place):
+        response = client.get("/testimonies/", {"q": "gunfire", "place": place})
+        return "At the bazaar" in response.text
+
+    assert found_in("almaty") and not found_in("taraz")
+    with django_capture_on_commit_callbacks(execute=True):
+        district.parent = taraz
+        district.save()
+    assert found_in("taraz") and found_in("shanyrak") and found_in("kz")
+    assert not found_in("almaty")
+
+
 def test_another_name_of_a_place_is_indexed(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         city = factories.make_place("Almaty", kind="city")
