@@ -222,9 +222,10 @@ class TestimonyFilter(django_filters.FilterSet):
     # Filters whose values are found in the vocabulary (the parameter -> the vocabulary's list of those things).
     FROM_VOCABULARY = {"place": "places", "tag": "tags", "source": "sources", "incident": "incidents"}
 
-    def __init__(self, *args, vocabulary=None, **kwargs):
+    def __init__(self, *args, vocabulary=None, within_place=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.vocabulary = vocabulary if vocabulary is not None else Vocabulary.load()
+        self.within_place = within_place  # the place the queryset already keeps to (a place's own page), if any
         for name, kind in self.FROM_VOCABULARY.items():
             self.filters[name].extra["kept"] = self.vocabulary.by_slug[kind]
 
@@ -258,7 +259,7 @@ class TestimonyFilter(django_filters.FilterSet):
         if data.get("statement"):
             queryset = self._cross_referenced(queryset, data["statement"], data.get("relation"))
         if data.get("q"):
-            queryset = search.search(queryset, data["q"], place=data.get("place"))
+            queryset = search.search(queryset, data["q"], place=data.get("place") or self.within_place)
         return self._sorted(queryset, self.sort_key)
 
     def _cross_referenced(self, queryset, statement, relation):
@@ -285,14 +286,15 @@ class TestimonyFilter(django_filters.FilterSet):
         return bool(getattr(self.form, "cleaned_data", {}).get("q"))
 
 
-def filter_testimonies(params, queryset=None, vocabulary=None):
+def filter_testimonies(params, queryset=None, vocabulary=None, within_place=None):
     """``(filterset, queryset)`` for query parameters; the queryset is empty when the parameters are not valid.
 
     ``queryset`` narrows the public testimonies further (a place's, an incident's); it must itself come from
     ``Testimony.objects.public()``. ``vocabulary``: the page's, if it loaded one (else it is loaded here).
+    ``within_place``: the place ``queryset`` keeps to, if it does, for a search to ask the index (``search.search``).
     """
     public = queryset if queryset is not None else Testimony.objects.public()
-    filterset = TestimonyFilter(params, queryset=public, vocabulary=vocabulary)
+    filterset = TestimonyFilter(params, queryset=public, vocabulary=vocabulary, within_place=within_place)
     if not filterset.is_valid():
         return filterset, Testimony.objects.none()
     return filterset, filterset.qs

@@ -57,7 +57,8 @@ def browse(request, template, context, testimonies=None, fixed=None):
     removal and goes into the export links. Answers 400 for a bad parameter, 404 for a page past the end.
     """
     vocabulary = facets.Vocabulary.load()
-    filterset, results = filter_testimonies(request.GET, testimonies, vocabulary)
+    within_place = fixed[1] if fixed and fixed[0] == "place" else None
+    filterset, results = filter_testimonies(request.GET, testimonies, vocabulary, within_place)
     context |= {
         "filterset": filterset,
         "form": filterset.form,
