@@ -259,8 +259,13 @@ class TestimonyFilter(django_filters.FilterSet):
         if data.get("statement"):
             queryset = self._cross_referenced(queryset, data["statement"], data.get("relation"))
         if data.get("q"):
-            queryset = search.search(queryset, data["q"], place=data.get("place") or self.within_place)
+            queryset = search.search(queryset, data["q"], place=self._narrowest_place(data.get("place")))
         return self._sorted(queryset, self.sort_key)
+
+    def _narrowest_place(self, chosen):
+        """The deeper of the chosen place and the page's own (they narrow the results together), if any."""
+        places = [place for place in (chosen, self.within_place) if place is not None]
+        return max(places, key=lambda place: place.depth, default=None)
 
     def _cross_referenced(self, queryset, statement, relation):
         links = CrossReference.objects.filter(statement=statement)

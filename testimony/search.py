@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import SearchQuery
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, FloatField, TextField, Value
 from django.db.models.expressions import RawSQL
@@ -193,8 +194,9 @@ def search(queryset, text: str, *, place=None):
     ``place``: the place whose subtree the caller already narrows ``queryset`` to, if any. PostgreSQL's index is
     asked for it as well (each vector carries its place's token and its ancestors', :data:`PLACE_TOKEN`), so one
     GIN scan meets the words and the place, led by the rarer of the two, instead of listing every match of a common
-    word to intersect them with the place afterwards: 55 → 5 ms for "balaclava" in one district of a million
-    testimonies. A root of the place tree is not asked: it holds nearly every row, which would only slow the scan.
+    word to intersect them with the place afterwards (the GIN scan for "balaclava" in one district of a million
+    testimonies: 55 → 7 ms). A root of the place tree is not asked: it holds nearly every row, which would only
+    slow the scan. The tokens move with a place in the same transaction (:func:`refresh_place_tokens`).
     """
     parsed = parse(text)
     if _is_postgres():
@@ -212,7 +214,7 @@ def _search_postgres(queryset, parsed: ParsedQuery, place):
     query = SearchQuery(parsed.as_websearch(), config=PG_CONFIG, search_type="websearch")
     matches = queryset.filter(search_vector=query)  # search_vector @@ query: served by the GIN index
     if place is not None and place.parent_id is not None:
-        matches = matches.filter(search_vector=_token_query(f"{PLACE_TOKEN}{place.pk}"))  # in the same GIN scan
+        matches = matches.filter(search_vector=_TokenQuery(f"{PLACE_TOKEN}{place.pk}"))  # in the same GIN scan
     return matches.annotate(
         search_rank=SearchRank(F("search_vector"), query, weights=PG_RANK_WEIGHTS),
         # ts_headline re-parses the text, so PostgreSQL evaluates it after the sort and the LIMIT: only for the
@@ -231,15 +233,16 @@ def _search_postgres(queryset, parsed: ParsedQuery, place):
     ).order_by("-search_rank", "number")
 
 
-def _token_query(token: str):
-    """A tsquery of one token as the index holds it (``'§p23'::tsquery``), not parsed by the text configuration."""
-    from django.contrib.postgres.search import SearchQuery
+class _TokenQuery(SearchQuery):
+    """A tsquery of one token as the index holds it (``'§p23'::tsquery``), not parsed by the text configuration.
+    The token is ours (a prefix and an id), sent as a parameter."""
 
-    class TokenQuery(SearchQuery):
-        def as_sql(self, compiler, connection, **extra_context):
-            return "%s::tsquery", [f"'{token}'"]
+    def __init__(self, token: str):
+        super().__init__(token)
+        self.token = token
 
-    return TokenQuery(token)
+    def as_sql(self, compiler, connection, **extra_context):
+        return "%s::tsquery", [f"'{self.token}'"]
 
 
 def _search_sqlite(queryset, parsed: ParsedQuery):
@@ -398,11 +401,29 @@ def _pg_keep_vectors_in_rows(conn, cursor) -> None:
             pass  # a server built without lz4: pglz, which leaves a vector it cannot shrink by a quarter as it is
 
 
-def add_place_tokens(schema_editor) -> None:
-    """Migration 0011: rewrite every PostgreSQL vector so that it carries its place tokens (:data:`PLACE_TOKEN`),
-    which searches narrowed to a place then ask of the index. SQLite's index has none and is left alone."""
-    if _is_postgres(schema_editor.connection):
-        reindex()
+def refresh_place_tokens(path: str) -> None:
+    """Rewrite the place tokens (:data:`PLACE_TOKEN`) of every testimony at or beneath the place at ``path``, in the
+    caller's transaction: ``Place.save`` calls it when a place moves, right after rewriting the paths beneath it.
+
+    A search narrowed to a place asks the index for the place's token, so a testimony whose tokens still named its
+    old ancestors would vanish from searches within its new ones (while the same list without words showed it).
+    The whole vector is rewritten after commit (``signals.place_saved``); the tokens cannot wait for that. Only
+    the tokens are swapped here, nothing is parsed again. SQLite's index holds no tokens.
+    """
+    if not _is_postgres():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE testimony_testimony t SET search_vector =
+                ts_delete(t.search_vector,
+                          ARRAY(SELECT u.lexeme FROM unnest(t.search_vector) u WHERE starts_with(u.lexeme, %s)))
+                || {_PG_PLACE_TOKENS_SQL}
+            WHERE t.search_vector IS NOT NULL
+              AND t.place_id IN (SELECT id FROM testimony_place WHERE starts_with(path, %s))
+            """,
+            [PLACE_TOKEN, path],
+        )
 
 
 def reindex(ids: Iterable[int] | None = None, *, announce: bool = True) -> None:

@@ -31,10 +31,10 @@ def indexed(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def found(text, queryset=None):
+def found(text, queryset=None, place=None):
     """Titles of the public testimonies a reader finds for ``text``, best first."""
     queryset = Testimony.objects.public() if queryset is None else queryset
-    return [testimony.title for testimony in search.search(queryset, text)]
+    return [testimony.title for testimony in search.search(queryset, text, place=place)]
 
 
 # --- Words, phrases, exclusions ----------------------------------------------------------------------------------
@@ -456,7 +456,23 @@ def test_yo_and_ye_are_the_same_letter(db, indexed):
     assert found("черной") == ["Yo"]
 
 
-@postgres_only
+on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own storage and index")
+
+
+@on_postgres
+def test_a_search_within_a_place_asks_the_index_for_the_place_below_the_root(db, indexed):
+    with indexed():
+        country = factories.make_place("Kazakhstan", kind="country")
+        city = factories.make_place("Almaty", kind="city", parent=country)
+        factories.make_testimony("Gunfire", body="Gunfire at night.", place=city)
+    for place, asked in ((city, True), (country, False)):
+        with CaptureQueriesContext(connection) as queries:
+            assert found("gunfire", Testimony.objects.public().in_place(place), place=place) == ["Gunfire"]
+        token = f"{search.PLACE_TOKEN}{place.pk}"
+        assert any(token in query["sql"] for query in queries.captured_queries) is asked
+
+
+@on_postgres
 def test_search_vectors_are_kept_in_their_rows_not_beside_them(db):
     # A common word alone is tested row by row: each vector read from the row, not fetched from the TOAST table
     # (see search._pg_keep_vectors_in_rows). Running the installer again changes nothing.

@@ -103,10 +103,14 @@ class Place(SlugNaturalKey, models.Model):
             self.depth = self.path.count("/") - 2
             super().save(*args, **kwargs)
             if old_path not in ("/", self.path):
-                # Moved: rewrite the paths of everything beneath it in one statement.
+                # Moved: rewrite the paths of everything beneath it in one statement, and the place tokens of the
+                # testimonies there with them, which searches narrowed to a place rely on.
                 Place.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
                     path=Concat(models.Value(self.path), Substr("path", len(old_path) + 1)),
                 )
+                from testimony import search  # the search module reads the models: imported when needed
+
+                search.refresh_place_tokens(self.path)
 
     def ancestors(self):
         """Root-first list of the places above this one. Costs one query."""
