@@ -137,7 +137,7 @@ def test_statement_page_runs_a_fixed_number_of_queries(client, claim, django_ass
     assert response.context["contradicting_count"] == 12
 
 
-def test_statement_page_shows_the_first_ten_of_each_relation_and_counts_them_all(client, claim, monkeypatch):
+def test_statement_page_shows_the_first_few_of_each_relation_and_counts_them_all(client, claim, monkeypatch):
     from testimony.views import statements
 
     monkeypatch.setattr(statements, "LINKS_SHOWN", 3)

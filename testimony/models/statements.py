@@ -3,7 +3,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -152,6 +153,16 @@ class CrossReferenceQuerySet(models.QuerySet):
         """Links whose both ends are public."""
         return self.filter(testimony__status__in=PUBLIC_STATUSES).filter(
             Q(statement__status__in=PUBLIC_STATUSES) | Q(other_testimony__status__in=PUBLIC_STATUSES)
+        )
+
+    def first_of_each_relation(self, count: int):
+        """The first ``count`` links of each relation, their testimonies in the list's date order (earliest first):
+        numbered per relation in the database (``ROW_NUMBER() OVER (PARTITION BY relation …)``), one query."""
+        in_date_order = [F(f"testimony__{name}").asc() for name in ("date_start", "date_end", "number")]
+        return (
+            self.annotate(position=Window(RowNumber(), partition_by=F("relation"), order_by=in_date_order))
+            .filter(position__lte=count)
+            .order_by("testimony__date_start", "testimony__date_end", "testimony__number")
         )
 
 

@@ -1,8 +1,7 @@
 """Official statements: the list with how many testimonies back or contradict each, and one statement's page."""
 
 import django_filters
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
@@ -83,33 +82,20 @@ def _get_public_statement_or_404(identifier):
     return get_object_or_404(_with_counts(statements.defer("editor_notes")), identifier=identifier)
 
 
-def _first_links(statement):
-    """The statement's first :data:`LINKS_SHOWN` public links of each relation, the earliest testimony first: one
-    query, numbering each relation's links in the database."""
-    return (
-        CrossReference.objects.public()
-        .filter(statement=statement)
-        .select_related("testimony__place", "testimony__witness")
-        .defer(*(f"testimony__{name}" for name in CARD_DEFERRED))
-        .annotate(
-            position=Window(
-                RowNumber(),
-                partition_by=F("relation"),
-                order_by=[F("testimony__date_start").asc(), F("testimony__number").asc()],
-            )
-        )
-        .filter(position__lte=LINKS_SHOWN)
-        .order_by("testimony__date_start", "testimony__number")
-    )
-
-
 def detail(request, identifier):
     """Three queries: the statement with how many public testimonies stand in each relation to it, its incidents,
     and the first testimonies of each relation (named tags come from the vocabulary each process keeps)."""
     statement = _get_public_statement_or_404(identifier)
     vocabulary = facets.Vocabulary.load()
     by_relation = {relation: [] for relation in Relation.values}
-    for link in _first_links(statement):
+    links = (
+        CrossReference.objects.public()
+        .filter(statement=statement)
+        .select_related("testimony__place", "testimony__witness")
+        .defer(*(f"testimony__{name}" for name in CARD_DEFERRED))
+        .first_of_each_relation(LINKS_SHOWN)
+    )
+    for link in links:
         link.tags = vocabulary.tags_named(link.testimony.tag_ids)
         by_relation[link.relation].append(link)
     columns = {
@@ -117,7 +103,7 @@ def detail(request, identifier):
         "contradicting": (Relation.CONTRADICTS, statement.contradicting),
         "contextual": (Relation.CONTEXT, statement.contextual),
     }
-    context = {"statement": statement, "links_shown": LINKS_SHOWN}
+    context = {"statement": statement}
     for name, (relation, count) in columns.items():
         context[name] = by_relation[relation]
         context[f"{name}_count"] = count
