@@ -475,7 +475,7 @@ def test_a_search_within_a_place_asks_the_index_for_the_place_below_the_root(db,
 @on_postgres
 def test_search_vectors_are_kept_in_their_rows_not_beside_them(db):
     # A common word alone is tested row by row: each vector read from the row, not fetched from the TOAST table
-    # (see search._pg_keep_vectors_in_rows). Running the installer again changes nothing.
+    # (see search.index._pg_keep_vectors_in_rows). Running the installer again changes nothing.
     search.ensure_installed()
     with connection.cursor() as cursor:
         cursor.execute(

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def keep_vectors_in_rows(apps, schema_editor):
-    """On PostgreSQL, store each search vector in its row (``testimony.search._pg_keep_vectors_in_rows``): a catalog
+    """On PostgreSQL, store each search vector in its row (``testimony.search.index._pg_keep_vectors_in_rows``): a catalog
     change, instant at any size. Rows move as they are rewritten (``rebuild_search_index``, ``VACUUM FULL``)."""
     from testimony import search
 
