@@ -1,4 +1,5 @@
-"""The shared cast: editors, a reader, a published testimony, a draft, a confidential witness."""
+"""The shared cast: editors, a reader, a published testimony, a draft, a confidential witness, a tree of places with
+accounts to search."""
 
 import pytest
 
@@ -72,3 +73,20 @@ def draft(db):
         body=f"A draft account that must stay hidden {DRAFT_MARKER}.",
         status=Status.DRAFT,
     )
+
+
+@pytest.fixture
+def gunfire_across_places(db, django_capture_on_commit_callbacks):
+    """Kazakhstan > Almaty > Medeu > Republic Square, and Aktobe, with accounts of gunfire (and one of silence)
+    at several levels, indexed as a commit would: for searches narrowed to a place."""
+    with django_capture_on_commit_callbacks(execute=True):
+        country = factories.make_place("Kazakhstan", slug="kz", kind="country")
+        city = factories.make_place("Almaty", slug="almaty", parent=country, kind="city")
+        district = factories.make_place("Medeu", slug="medeu", parent=city)
+        site = factories.make_place("Republic Square", slug="square", parent=district, kind="site")
+        other_city = factories.make_place("Aktobe", slug="aktobe", parent=country, kind="city")
+        factories.make_testimony("Gunfire in the city", body="Gunfire all night.", place=city)
+        factories.make_testimony("Gunfire on the square", body="Gunfire near the akimat.", place=site)
+        factories.make_testimony("Quiet district", body="No shots were heard.", place=district)
+        factories.make_testimony("Gunfire in Aktobe", body="Gunfire by the station.", place=other_city)
+        factories.make_testimony("Gunfire somewhere", body="Gunfire, place unknown.")

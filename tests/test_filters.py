@@ -94,20 +94,7 @@ def test_place_includes_every_place_beneath_it(client, db):
     assert titles(client.get(LIST, {"place": "kz"})) == {"In the city", "In the district", "On the square", "In Aktobe"}
 
 
-def test_a_search_within_a_place_finds_the_words_beneath_it_and_nowhere_else(
-    client, db, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        country = factories.make_place("Kazakhstan", slug="kz", kind="country")
-        city = factories.make_place("Almaty", slug="almaty", parent=country, kind="city")
-        district = factories.make_place("Medeu", slug="medeu", parent=city)
-        site = factories.make_place("Republic Square", slug="square", parent=district, kind="site")
-        other_city = factories.make_place("Aktobe", slug="aktobe", parent=country, kind="city")
-        factories.make_testimony("Gunfire in the city", body="Gunfire all night.", place=city)
-        factories.make_testimony("Gunfire on the square", body="Gunfire near the akimat.", place=site)
-        factories.make_testimony("Quiet district", body="No shots were heard.", place=district)
-        factories.make_testimony("Gunfire in Aktobe", body="Gunfire by the station.", place=other_city)
-        factories.make_testimony("Gunfire somewhere", body="Gunfire, place unknown.")
+def test_a_search_within_a_place_finds_the_words_beneath_it_and_nowhere_else(client, gunfire_across_places):
     assert titles(client.get(LIST, {"q": "gunfire", "place": "almaty"})) == {
         "Gunfire in the city",
         "Gunfire on the square",

@@ -78,30 +78,14 @@ def test_place_page_takes_the_list_filters(client, places):
     assert "Enter a date as YYYY-MM-DD, for example 2022-01-05." in bad.text
 
 
-def test_a_search_on_a_place_page_finds_the_words_beneath_it_and_nowhere_else(
-    client, db, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        country = factories.make_place("Kazakhstan", slug="kz", kind="country")
-        almaty = factories.make_place("Almaty", slug="almaty", parent=country, kind="city")
-        medeu = factories.make_place("Medeu", slug="medeu", parent=almaty)
-        aktobe = factories.make_place("Aktobe", slug="aktobe", parent=country, kind="city")
-        factories.make_testimony("Gunfire in Almaty", body="Gunfire at night.", place=almaty)
-        factories.make_testimony("Gunfire in Medeu", body="Gunfire near the rink.", place=medeu)
-        factories.make_testimony("Gunfire in Aktobe", body="Gunfire by the station.", place=aktobe)
-    assert titles(client.get(reverse("testimony:place", args=["almaty"]), {"q": "gunfire"})) == {
-        "Gunfire in Almaty",
-        "Gunfire in Medeu",
-    }
-    assert titles(client.get(reverse("testimony:place", args=["medeu"]), {"q": "gunfire"})) == {"Gunfire in Medeu"}
-    assert titles(client.get(reverse("testimony:place", args=["almaty"]), {"q": "gunfire", "place": "medeu"})) == {
-        "Gunfire in Medeu"
-    }
-    assert titles(client.get(reverse("testimony:place", args=["kz"]), {"q": "gunfire"})) == {
-        "Gunfire in Almaty",
-        "Gunfire in Medeu",
-        "Gunfire in Aktobe",
-    }
+def test_a_search_on_a_place_page_finds_the_words_beneath_it_and_nowhere_else(client, gunfire_across_places):
+    def found_on(page, **params):
+        return titles(client.get(reverse("testimony:place", args=[page]), {"q": "gunfire", **params}))
+
+    assert found_on("almaty") == {"Gunfire in the city", "Gunfire on the square"}
+    assert found_on("medeu") == {"Gunfire on the square"}
+    assert found_on("almaty", place="medeu") == {"Gunfire on the square"}
+    assert found_on("kz") == {"Gunfire in the city", "Gunfire on the square", "Gunfire in Aktobe"}
 
 
 def test_place_page_exports_its_own_testimonies(client, places):
