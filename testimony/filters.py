@@ -259,7 +259,13 @@ class TestimonyFilter(django_filters.FilterSet):
         if data.get("statement"):
             queryset = self._cross_referenced(queryset, data["statement"], data.get("relation"))
         if data.get("q"):
-            queryset = search.search(queryset, data["q"], place=self._narrowest_place(data.get("place")))
+            queryset = search.search(
+                queryset,
+                data["q"],
+                place=self._narrowest_place(data.get("place")),
+                window=(data.get("date_from"), data.get("date_to")),
+                tags=data.get("tag") or (),
+            )
         return self._sorted(queryset, self.sort_key)
 
     def _narrowest_place(self, chosen):

@@ -85,11 +85,11 @@ def place_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def _copy_tags_onto(testimony):
-    """Recompute one testimony's ``tag_ids`` from its links, in the database and on the instance in hand (a later
-    ``save()`` of that instance then writes the current value, not the one it was loaded with)."""
-    tag_ids = Testimony.tags.through.objects.filter(testimony_id=testimony.pk).values_list("tag_id", flat=True)
-    testimony.tag_ids = search.tag_ids_text(tag_ids)
-    Testimony.objects.filter(pk=testimony.pk).update(tag_ids=testimony.tag_ids)
+    """Recompute one testimony's ``tag_ids`` (and its tag tokens) from its links, in the database and on the
+    instance in hand (a later ``save()`` of that instance then writes the current value, not the one it was loaded
+    with)."""
+    search.refresh_tag_ids([testimony.pk])
+    testimony.tag_ids = Testimony.objects.filter(pk=testimony.pk).values_list("tag_ids", flat=True).first() or ""
 
 
 @receiver(post_save, sender=Testimony)

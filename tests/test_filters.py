@@ -109,6 +109,61 @@ def test_a_search_within_a_place_finds_the_words_beneath_it_and_nowhere_else(cli
     assert titles(client.get(LIST, {"q": "shots", "place": "almaty"})) == {"Quiet district"}
 
 
+@pytest.fixture
+def gunfire_on_days_with_tags(db, django_capture_on_commit_callbacks):
+    """Accounts of gunfire on several days, some tagged "video", one over two months: for searches narrowed by a
+    date window and a tag (which PostgreSQL asks of the index as well, as tokens)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        video = factories.make_tag("On film", slug="on-film")
+        photo = factories.make_tag("On photo", slug="on-photo")
+        factories.make_testimony("Gunfire on the 5th, filmed", body="Gunfire.", tags=[video, photo])
+        factories.make_testimony(
+            "Gunfire from the 1st to the 4th, filmed",
+            body="Gunfire.",
+            date_start=D(2022, 1, 1),
+            date_end=D(2022, 1, 4),
+            tags=[video],
+        )
+        factories.make_testimony(
+            "Gunfire all winter, filmed",
+            body="Gunfire.",
+            date_start=D(2021, 12, 1),
+            date_end=D(2022, 2, 28),
+            tags=[video],
+        )
+        factories.make_testimony("Gunfire on the 8th, filmed", body="Gunfire.", date_start=D(2022, 1, 8), tags=[video])
+        factories.make_testimony("Gunfire on the 5th, photographed", body="Gunfire.", tags=[photo])
+        factories.make_testimony("Silence on the 5th, filmed", body="Nothing happened.", tags=[video])
+
+
+def test_a_search_within_days_and_a_tag_finds_the_accounts_that_overlap_them_and_carry_it(
+    client, gunfire_on_days_with_tags
+):
+    window = {"q": "gunfire", "date_from": "2022-01-04", "date_to": "2022-01-06", "tag": "on-film"}
+    assert titles(client.get(LIST, window)) == {
+        "Gunfire on the 5th, filmed",
+        "Gunfire from the 1st to the 4th, filmed",
+        "Gunfire all winter, filmed",
+    }
+    assert titles(client.get(LIST, window | {"tag": ["on-film", "on-photo"]})) == {"Gunfire on the 5th, filmed"}
+    assert titles(client.get(LIST, window | {"date_from": "2022-01-08", "date_to": "2022-01-08"})) == {
+        "Gunfire all winter, filmed",
+        "Gunfire on the 8th, filmed",
+    }
+    # Longer than search.MAX_DAY_TOKENS days, and open at one end: the index is not asked for days, same answer.
+    whole_winter = {"q": "gunfire", "date_from": "2021-12-01", "date_to": "2022-02-28", "tag": "on-film"}
+    assert titles(client.get(LIST, whole_winter)) == {
+        "Gunfire on the 5th, filmed",
+        "Gunfire from the 1st to the 4th, filmed",
+        "Gunfire all winter, filmed",
+        "Gunfire on the 8th, filmed",
+    }
+    assert titles(client.get(LIST, {"q": "gunfire", "date_from": "2022-01-06", "tag": "on-film"})) == {
+        "Gunfire all winter, filmed",
+        "Gunfire on the 8th, filmed",
+    }
+
+
 def test_unknown_place_is_a_400(client, published):
     response = client.get(LIST, {"place": "atlantis"})
     assert response.status_code == 400

@@ -4,6 +4,8 @@ Every case runs on whichever engine the suite runs on (SQLite by default, Postgr
 Russian stemming, which SQLite's FTS5 does not have, is PostgreSQL's alone.
 """
 
+import datetime
+import importlib
 import io
 
 import pytest
@@ -470,6 +472,59 @@ def test_a_search_within_a_place_asks_the_index_for_the_place_below_the_root(db,
             assert found("gunfire", Testimony.objects.public().in_place(place), place=place) == ["Gunfire"]
         token = f"{search.PLACE_TOKEN}{place.pk}"
         assert any(token in query["sql"] for query in queries.captured_queries) is asked
+
+
+@on_postgres
+def test_a_search_with_days_and_a_tag_asks_the_index_for_them(db, indexed):
+    with indexed():
+        tag = factories.make_tag("Video")
+        factories.make_testimony("Gunfire", body="Gunfire at night.", tags=[tag], date_start=datetime.date(2022, 1, 5))
+    short = (datetime.date(2022, 1, 4), datetime.date(2022, 1, 6))
+    long = (datetime.date(2022, 1, 1), datetime.date(2022, 1, 1) + datetime.timedelta(days=search.MAX_DAY_TOKENS))
+    for window, days_asked in ((short, True), (long, False), ((short[0], None), False)):
+        queryset = Testimony.objects.public().overlapping(*window).tagged(tag)
+        with CaptureQueriesContext(connection) as queries:
+            titles = [row.title for row in search.search(queryset, "gunfire", window=window, tags=[tag])]
+        assert titles == ["Gunfire"]
+        (sql,) = [query["sql"] for query in queries.captured_queries]
+        assert f"'{search.TAG_TOKEN}{tag.pk}'" in sql
+        assert ("'" + search.DAY_TOKEN + "20220105'" in sql) is days_asked
+        assert (search.LONG_SPAN_TOKEN in sql) is days_asked
+
+
+@on_postgres
+def test_the_migration_adds_the_tag_and_day_tokens_that_indexing_writes(db, indexed):
+    # Migration 0012 appends the tokens to the vectors of an archive indexed before them, with its own frozen SQL:
+    # what it writes must be what search.reindex writes, a long span included.
+    migration = importlib.import_module("testimony.migrations.0012_tag_and_day_tokens_in_vectors")
+    with indexed():
+        tags = [factories.make_tag("Video"), factories.make_tag("Photo")]
+        short = factories.make_testimony(
+            "Short", tags=tags, date_start=datetime.date(2022, 1, 4), date_end=datetime.date(2022, 1, 6)
+        )
+        long = factories.make_testimony(
+            "Long", tags=tags[:1], date_start=datetime.date(2021, 12, 1), date_end=datetime.date(2022, 2, 28)
+        )
+    ids = [short.pk, long.pk]
+
+    def vectors():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT search_vector::text FROM testimony_testimony WHERE id = ANY(%s) ORDER BY id", [ids])
+            return [row[0] for row in cursor.fetchall()]
+
+    indexed_now = vectors()
+    assert "'§d20220105'" in indexed_now[0] and f"'§t{tags[1].pk}'" in indexed_now[0]
+    assert "'§dlong'" in indexed_now[1] and "'§d2022" not in indexed_now[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE testimony_testimony t SET search_vector = ts_delete(t.search_vector, ARRAY("
+            "SELECT u.lexeme FROM unnest(t.search_vector) u WHERE starts_with(u.lexeme, '§t') "
+            "OR starts_with(u.lexeme, '§d'))) WHERE id = ANY(%s)",
+            [ids],
+        )
+        assert "§d" not in "".join(vectors())
+        cursor.execute(migration.ADD_TOKENS)
+    assert vectors() == indexed_now
 
 
 @on_postgres

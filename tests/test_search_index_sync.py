@@ -170,6 +170,26 @@ def test_a_moved_place_is_searched_within_its_new_city_as_soon_as_the_move_commi
     assert "At the bazaar" in response.text
 
 
+def test_a_testimony_given_a_tag_is_searched_with_it_as_soon_as_the_link_commits(
+    client, db, django_capture_on_commit_callbacks
+):
+    # As with a moved place: the tag tokens a search with a tag asks for change with the link, in its transaction,
+    # from either side of it, while the whole vector waits for the commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        video = factories.make_tag("On film", slug="on-film")
+        on_the_square = factories.make_testimony("On the square", body="Gunfire at dawn.")
+        at_the_station = factories.make_testimony("At the station", body="Gunfire at noon.")
+    with django_capture_on_commit_callbacks(execute=False):
+        on_the_square.tags.add(video)
+        video.testimonies.add(at_the_station)
+    response = client.get("/testimonies/", {"q": "gunfire", "tag": "on-film"})
+    assert "On the square" in response.text and "At the station" in response.text
+    with django_capture_on_commit_callbacks(execute=False):
+        video.testimonies.remove(on_the_square)
+    response = client.get("/testimonies/", {"q": "gunfire", "tag": "on-film"})
+    assert "On the square" not in response.text and "At the station" in response.text
+
+
 def test_another_name_of_a_place_is_indexed(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         city = factories.make_place("Almaty", kind="city")

@@ -17,8 +17,9 @@ PostgreSQL: a stored, weighted ``tsvector`` in ``Testimony.search_vector`` (titl
 above them, witness descriptor and source B; account and translation C) with the GIN index
 ``testimony_search_vector_gin``, queried with ``websearch_to_tsquery``, ranked with ``ts_rank`` and excerpted with
 ``ts_headline``, all through one text search configuration, :data:`PG_CONFIG` (see :func:`_pg_install`). Each
-vector also carries a token for the testimony's place and every place above it (:data:`PLACE_TOKEN`), which a search
-narrowed to a place asks of the same index scan; no reader's word can match one, and ranking never sees them.
+vector also carries narrowing tokens: its place and every place above it (:data:`PLACE_TOKEN`), its tags
+(:data:`TAG_TOKEN`) and the days it covers (:data:`DAY_TOKEN`), which a search with those filters asks of the same
+index scan; no reader's word can match one, and ranking never sees them.
 
 SQLite: an FTS5 table ``testimony_search`` (porter stemming, diacritics folded) whose rowid is the testimony's id,
 ranked with ``bm25()`` and excerpted with ``snippet()``.
@@ -34,11 +35,15 @@ are written once); :func:`refresh_tag_ids` rewrites the tags alone inside the tr
 """
 
 from .index import (
+    DAY_TOKEN,
     FTS_TABLE,
+    LONG_SPAN_TOKEN,
+    MAX_DAY_TOKENS,
     PG_CONFIG,
     PG_INDEX,
     PLACE_TOKEN,
     REINDEX_CHUNK,
+    TAG_TOKEN,
     clear,
     ensure_installed,
     install,
@@ -56,15 +61,19 @@ from .querying import HIGHLIGHT_START, HIGHLIGHT_STOP, search
 from .terms import MAX_QUERY_LENGTH, STOP_WORDS, ParsedQuery, SearchQueryError, clean_query, parse
 
 __all__ = [
+    "DAY_TOKEN",
     "FTS_TABLE",
     "HIGHLIGHT_START",
     "HIGHLIGHT_STOP",
+    "LONG_SPAN_TOKEN",
+    "MAX_DAY_TOKENS",
     "MAX_QUERY_LENGTH",
     "PG_CONFIG",
     "PG_INDEX",
     "PLACE_TOKEN",
     "REINDEX_CHUNK",
     "STOP_WORDS",
+    "TAG_TOKEN",
     "ParsedQuery",
     "SearchQueryError",
     "clean_query",

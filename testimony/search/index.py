@@ -160,14 +160,11 @@ def refresh_place_tokens(path: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            UPDATE testimony_testimony t SET search_vector =
-                ts_delete(t.search_vector,
-                          ARRAY(SELECT u.lexeme FROM unnest(t.search_vector) u WHERE starts_with(u.lexeme, %s)))
-                || {_PG_PLACE_TOKENS_SQL}
+            UPDATE testimony_testimony t SET search_vector = {_pg_without_tokens(PLACE_TOKEN)} || {_PG_PLACE_TOKENS_SQL}
             WHERE t.search_vector IS NOT NULL
               AND t.place_id IN (SELECT id FROM testimony_place WHERE starts_with(path, %s))
             """,
-            [PLACE_TOKEN, path],
+            [path],
         )
 
 
@@ -198,13 +195,42 @@ _SQLITE_TAG_IDS_SQL = """coalesce((SELECT ',' || group_concat(tag_id, ',') || ',
                                  ORDER BY tt.tag_id)), '')"""
 
 
-# On PostgreSQL each vector also holds a token for the testimony's place and for each place above it: "§p" and the
-# place's id, written as it is (array_to_tsvector parses nothing, and no reader's word can become one: the parser
-# splits at "§"). See search()'s ``place``.
+# On PostgreSQL each vector also holds narrowing tokens: what a search's filters ask, which the same GIN scan then
+# meets with the words (see search()'s ``place``, ``window`` and ``tags``). Each is a prefix and a value, written as
+# it is (array_to_tsvector parses nothing, and no reader's word can become one: the parser splits at "§"):
+# - "§p23": the testimony's place, and one for each place above it;
+# - "§t8": each of its credibility tags;
+# - "§d20220105": each day its dates cover, up to MAX_DAY_TOKENS days; a longer span holds "§dlong" instead, which
+#   every window asks for too (the plain date filter then keeps those that overlap it).
 PLACE_TOKEN = "§p"
+TAG_TOKEN = "§t"
+DAY_TOKEN = "§d"
+LONG_SPAN_TOKEN = f"{DAY_TOKEN}long"
+MAX_DAY_TOKENS = 31
 _PG_PLACE_TOKENS_SQL = f"""array_to_tsvector(ARRAY(SELECT '{PLACE_TOKEN}' || anc.id FROM testimony_place own
                                              JOIN testimony_place anc ON own.path LIKE anc.path || '%%'
                                              WHERE own.id = t.place_id))"""
+_PG_TAG_TOKENS_SQL = f"""array_to_tsvector(ARRAY(SELECT '{TAG_TOKEN}' || tt.tag_id FROM testimony_testimony_tags tt
+                                           WHERE tt.testimony_id = t.id))"""
+_PG_DAY_TOKENS_SQL = f"""array_to_tsvector(CASE WHEN t.date_end - t.date_start >= {MAX_DAY_TOKENS}
+    THEN ARRAY['{LONG_SPAN_TOKEN}']
+    ELSE ARRAY(SELECT '{DAY_TOKEN}' || to_char(d, 'YYYYMMDD')
+               FROM generate_series(t.date_start::timestamp, t.date_end::timestamp, interval '1 day') d) END)"""
+_PG_NARROWING_TOKENS_SQL = f"{_PG_PLACE_TOKENS_SQL} || {_PG_TAG_TOKENS_SQL} || {_PG_DAY_TOKENS_SQL}"
+
+
+def _pg_without_tokens(prefix: str) -> str:
+    """The row's vector less its tokens of one kind (``prefix`` is one of ours, never the reader's)."""
+    return (
+        "ts_delete(t.search_vector, ARRAY(SELECT u.lexeme FROM unnest(t.search_vector) u "
+        f"WHERE starts_with(u.lexeme, '{prefix}')))"
+    )
+
+
+def day_token(day) -> str:
+    """The token of one day, as :data:`_PG_DAY_TOKENS_SQL` writes it."""
+    return f"{DAY_TOKEN}{day:%Y%m%d}"
+
 
 # The testimony's witness's role, for ``Testimony.witness_role``.
 _WITNESS_ROLE_SQL = "coalesce((SELECT w.role FROM testimony_witness w WHERE w.id = t.witness_id), '')"
@@ -222,14 +248,24 @@ def tag_ids_in(text: str) -> list[int]:
 
 
 def refresh_tag_ids(ids: Iterable[int]) -> None:
-    """Copy these testimonies' tag links onto their rows (``Testimony.tag_ids``), in the caller's transaction."""
+    """Copy these testimonies' tag links onto their rows (``Testimony.tag_ids``), in the caller's transaction.
+
+    On PostgreSQL their tag tokens (:data:`TAG_TOKEN`) are swapped in the same statement: a search with a tag asks
+    the index for its token, and a testimony the filter counts as tagged must not be missing from it until the
+    after-commit reindex (a tag given to a hundred thousand testimonies at once takes a minute to reindex).
+    """
     ids = list(ids)
     with connection.cursor() as cursor:
         for start in range(0, len(ids), REINDEX_CHUNK):
             chunk = ids[start : start + REINDEX_CHUNK]
             if is_postgres():
                 cursor.execute(
-                    f"UPDATE testimony_testimony t SET tag_ids = {_PG_TAG_IDS_SQL} WHERE t.id = ANY(%s)", [chunk]
+                    f"""
+                    UPDATE testimony_testimony t SET tag_ids = {_PG_TAG_IDS_SQL},
+                        search_vector = {_pg_without_tokens(TAG_TOKEN)} || {_PG_TAG_TOKENS_SQL}
+                    WHERE t.id = ANY(%s)
+                    """,
+                    [chunk],
                 )
             else:
                 marks = ",".join(["%s"] * len(chunk))
@@ -253,7 +289,7 @@ def _reindex(ids: list[int] | None) -> None:
                     setweight(to_tsvector('{PG_CONFIG}', {_pg_text("t.title")}), 'A')
                     || setweight(to_tsvector('{PG_CONFIG}', {_pg_text(context)}), 'B')
                     || setweight(to_tsvector('{PG_CONFIG}', {_pg_text("t.body || ' ' || t.translation")}), 'C')
-                    || {_PG_PLACE_TOKENS_SQL},
+                    || {_PG_NARROWING_TOKENS_SQL},
                     tag_ids = {_PG_TAG_IDS_SQL},
                     witness_role = {_WITNESS_ROLE_SQL}
                 {where}
