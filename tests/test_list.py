@@ -408,3 +408,20 @@ def test_a_list_the_counts_table_counts_pages_in_its_order_within_and_past_the_f
         assert response.status_code == 200
         shown += _card_identifiers(response)
     assert shown == expected
+
+
+def test_a_card_gives_its_dates_in_the_readers_language_each_time(client, db):
+    # Formatted dates are kept per language and process (archive_tags.date_span): a Russian reader between two
+    # English ones gets Russian month names, and the English reader after them English ones again.
+    factories.make_testimony(
+        "Shots at dawn", date_start=datetime.date(2022, 1, 4), date_end=datetime.date(2022, 1, 6), part_of_day="morning"
+    )
+    factories.make_testimony("Shots on the 7th", date_start=datetime.date(2022, 1, 7))
+    for language, single, span in (
+        ("en", "7 January 2022", "4–6 January 2022"),
+        ("ru", "7 Январь 2022", "4–6 Январь 2022"),
+        ("en", "7 January 2022", "4–6 January 2022"),
+    ):
+        page = client.get(LIST, headers={"accept-language": language}).text
+        assert f">{single}</time>" in page
+        assert f">{span}</time></a>, morning" in page
