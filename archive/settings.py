@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "testimony.routing.ReplicaMiddleware",
     "testimony.caching.PublicCacheMiddleware",
     "testimony.pagecache.PageCacheMiddleware",
+    "testimony.querytime.QueryTimeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -158,6 +159,15 @@ IMPORT_UPLOAD_DIR = os.getenv("IMPORT_UPLOAD_DIR", str(Path(tempfile.gettempdir(
 
 # Seconds a CDN or browser may keep an anonymous reader's page (0 disables); editors' pages are never cached.
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", "0" if DEBUG else "60")
+
+# Longest one database query may run while an anonymous reader's page is rendered (testimony/querytime.py): past
+# it the query is stopped and the reader asked to narrow the request (503). 0: no limit. Editors, the admin,
+# commands and exports are never limited.
+PUBLIC_QUERY_SECONDS = envint("PUBLIC_QUERY_SECONDS", "5")
+if PUBLIC_QUERY_SECONDS < 0:
+    raise ImproperlyConfigured(
+        f"PUBLIC_QUERY_SECONDS={PUBLIC_QUERY_SECONDS}: use a number of seconds, or 0 for no limit."
+    )
 
 # Anonymous readers' pages kept rendered on the server until the archive next changes (testimony/pagecache.py);
 # 0 disables. By default each process keeps its own PAGE_CACHE_ENTRIES pages in memory; PAGE_CACHE_URL=redis://...

@@ -13,7 +13,11 @@ PRINT = "from django.conf import settings; import json; print(json.dumps({0}))"
 
 
 def _settings(expression, **env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "PAGE_CACHE", "DEBUG", "KEEP_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_", "PAGE_CACHE", "DEBUG", "KEEP_", "PUBLIC_QUERY"))
+    }
     clean.update(env, DJANGO_SETTINGS_MODULE="archive.settings")
     return subprocess.run(
         [sys.executable, "-c", PRINT.format(expression)], cwd=ROOT, env=clean, capture_output=True, text=True
@@ -45,6 +49,11 @@ def test_the_vocabulary_stays_kept_with_the_page_cache_off_unless_switched_off()
     assert off.stdout.strip() == "false", off.stderr
 
 
+def test_a_reader_s_queries_are_limited_to_five_seconds_unless_configured():
+    assert _settings("settings.PUBLIC_QUERY_SECONDS", **PRODUCTION).stdout.strip() == "5"
+    assert _settings("settings.PUBLIC_QUERY_SECONDS", PUBLIC_QUERY_SECONDS="0").stdout.strip() == "0"
+
+
 def test_a_redis_url_shares_the_page_store():
     result = _settings("settings.CACHES['pages']", PAGE_CACHE_URL="redis://cache.internal:6379/2")
     assert result.returncode == 0, result.stderr
@@ -59,6 +68,7 @@ def test_a_redis_url_shares_the_page_store():
         ({"PAGE_CACHE_SECONDS": "ten"}, "PAGE_CACHE_SECONDS='ten' is not a whole number"),
         ({"DATABASE_URL": "mysql://db/archive"}, "DATABASE_URL must name a SQLite or PostgreSQL database."),
         ({"DEBUG": "0"}, "With DEBUG off, set SECRET_KEY"),
+        ({"PUBLIC_QUERY_SECONDS": "-1"}, "PUBLIC_QUERY_SECONDS=-1: use a number of seconds, or 0 for no limit."),
     ],
 )
 def test_a_value_the_archive_cannot_use_stops_it_with_a_message(env, message):
