@@ -30,6 +30,10 @@ logger = logging.getLogger(__name__)
 # SQLite calls the progress handler every this many virtual machine instructions (well under a millisecond).
 SQLITE_CHECK_EVERY = 10_000
 
+# Pages listing testimonies, whose "too long" page offers to narrow the same list; and what it offers to change.
+LIST_PAGES = {"list", "place", "incident", "source"}
+NARROWED = ("q", "date_from", "date_to")
+
 
 def _public_alias():
     return settings.READ_REPLICA or "default"
@@ -52,7 +56,17 @@ class QueryTimeLimitMiddleware:
         if not isinstance(exception, OperationalError) or not is_time_limit(exception):
             return None
         logger.warning("A query of %s ran past PUBLIC_QUERY_SECONDS and was stopped", request.get_full_path())
-        return render(request, "503.html", status=503)
+        context = {}
+        if request.resolver_match and request.resolver_match.url_name in LIST_PAGES:
+            # The reader narrows the same list from here: their words and dates to change, the rest kept as it was.
+            context["narrow"] = {key: request.GET.get(key, "") for key in NARROWED}
+            context["kept"] = [
+                (key, value)
+                for key, values in request.GET.lists()
+                if key not in (*NARROWED, "page")
+                for value in values
+            ]
+        return render(request, "503.html", context, status=503)
 
 
 def is_time_limit(error: OperationalError) -> bool:

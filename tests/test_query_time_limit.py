@@ -9,6 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from testimony import facets
+from testimony.models import Tag
 
 LIST = reverse("testimony:list")
 SHORT_LIMIT = 0.05  # seconds: the slow statement takes several times longer
@@ -43,6 +44,17 @@ def test_a_reader_whose_page_takes_too_long_is_told_how_to_narrow_it(client, pub
     assert "add a date range or a place" in text
     assert "Traceback" not in text
     assert "public" not in response.get("Cache-Control", "")  # no CDN keeps the failure
+
+
+def test_the_reader_can_narrow_the_same_list_from_there(client, published, slow_list_page):
+    a, b = Tag.objects.order_by("slug").values_list("slug", flat=True)[:2]
+    response = client.get(LIST, {"q": '"gunfire hospital"', "date_from": "2022-01-05", "tag": [a, b], "page": "3"})
+    assert response.status_code == 503
+    text = response.content.decode()
+    assert 'name="q" value="&quot;gunfire hospital&quot;"' in text  # their words, to change
+    assert 'name="date_from" value="2022-01-05"' in text
+    assert f'<input type="hidden" name="tag" value="{a}"><input type="hidden" name="tag" value="{b}">' in text
+    assert 'name="page"' not in text  # a narrower search starts on its first page
 
 
 def test_a_signed_in_editor_is_never_cut_off(client, editor, published, slow_list_page):
