@@ -246,6 +246,28 @@ def test_list_is_paginated_a_missing_page_is_a_404_and_a_malformed_one_a_400(cli
     assert "Enter a page number as a whole number from 1, for example 2." in garbage.content.decode()
 
 
+def test_a_later_page_shows_its_own_statements_counts(client, president):
+    """Each page's statements are chosen first and counted after: the counts belong to the rows shown."""
+    statements = [
+        factories.make_statement(f"Claim number {i}.", actor=president, made_on=datetime.date(2022, 1, 1 + i))
+        for i in range(27)
+    ]
+    last = statements[-1]
+    for i in range(2):
+        factories.make_cross_reference(factories.make_testimony(f"c{i}"), last, Relation.CONTRADICTS)
+    factories.make_cross_reference(factories.make_testimony("first page"), statements[0], Relation.CORROBORATES)
+
+    second = client.get("/statements/", {"page": "2"}).content.decode()
+
+    assert second.count('class="statement-card"') == 2
+    card = re.search(
+        rf'<article class="statement-card" aria-labelledby="statement-{last.identifier}">.*?</article>', second, re.S
+    ).group(0)
+    assert "2 testimonies contradict" in card
+    assert "0 testimonies corroborate" in card
+    assert "1 testimony corroborates" not in second  # the first page's statement, not listed here
+
+
 def test_list_runs_a_fixed_number_of_queries(client, claim, ministry, django_assert_num_queries):
     _add_links(claim, 1)
     # count, page of statements with their counts, the actors offered in the filter
