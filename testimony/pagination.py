@@ -106,6 +106,25 @@ class RowsInOrder:
         return [by_id[pk] for pk in ids if pk in by_id]
 
 
+class ChosenFirst:
+    """A queryset as the paginator slices it: each page's rows chosen first by their ids alone, then loaded.
+
+    With an OFFSET the database computes every column of each row it skips, costly annotations included: page 100
+    of a word sorted by date made 2,500 snippets (0.5 s) to show 25, and page 150 of the statements counted the
+    testimonies of 3,750 statements (646 ms). Here the slice runs in a subquery that reads ids only
+    (``values("pk")`` leaves the annotations out), and the page's own query computes its columns for the rows it
+    shows. Still one query; the paginator must be given the count (``known_count``).
+    """
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("ChosenFirst is sliced by the paginator, not indexed")
+        return list(self.queryset.filter(pk__in=self.queryset.values("pk")[index]))
+
+
 def paginate(
     queryset,
     page_value: str | None,

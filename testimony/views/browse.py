@@ -87,6 +87,8 @@ def browse(request, template, context, testimonies=None, fixed=None):
         rows = pagination.RowsInOrder(matched.ranked, rows)
     elif matched.ids_in_order and (number * pagination.PER_PAGE <= len(matched.ids) or len(matched.ids) == counted):
         rows = pagination.RowsInOrder(matched.ids, rows)  # the page lies among the facets' sample, fetched in order
+    elif filterset.has_query:
+        rows = pagination.ChosenFirst(rows)  # a snippet for each row shown, none for the rows an OFFSET skips
     try:
         page = pagination.paginate(rows, str(number), known_count=counted, exact=matched.table is not None)
     except pagination.PageOutOfRange as error:

@@ -11,7 +11,7 @@ from testimony.filters import DateRangeForm, date_filter
 from testimony.models import Actor, CrossReference, Statement
 from testimony.models.testimonies import CARD_DEFERRED
 from testimony.models.vocabulary import PUBLIC_STATUSES
-from testimony.pagination import BadPageNumber, PageOutOfRange, bounded_count, paginate
+from testimony.pagination import BadPageNumber, ChosenFirst, PageOutOfRange, bounded_count, paginate
 
 Relation = CrossReference.Relation
 
@@ -70,22 +70,6 @@ def _with_counts(statements):
     )
 
 
-class _CountedOnThePage:
-    """The statements as the paginator slices them, each page's rows with their counts (:func:`_with_counts`).
-
-    The page's statements are chosen without their counts, in a subquery that reads ids in list order, so the
-    counting subqueries run for the page's rows only: with an OFFSET, PostgreSQL computes every column of each row
-    it skips (page 150 of 4,000 statements, 3,725 rows skipped, took 646 ms with the counts on every row; 7 ms so).
-    """
-
-    def __init__(self, statements):
-        self.statements = statements
-
-    def __getitem__(self, index):
-        chosen = self.statements.values("pk")[index]
-        return list(_with_counts(self.statements.filter(pk__in=chosen)))
-
-
 def statement_list(request):
     filterset = StatementFilter(request.GET, queryset=Statement.objects.public())
     context = {"filterset": filterset, "page": None, "page_error": ""}
@@ -93,9 +77,9 @@ def statement_list(request):
         return render(request, "statements/list.html", context, status=400)
     statements = filterset.qs.for_list().defer("editor_notes").order_by("made_on", "number")
     try:
-        context["page"] = paginate(
-            _CountedOnThePage(statements), request.GET.get("page"), known_count=bounded_count(statements)
-        )
+        # Each statement's counts for the page's rows only (ChosenFirst), not for every row an OFFSET skips.
+        page_rows = ChosenFirst(_with_counts(statements))
+        context["page"] = paginate(page_rows, request.GET.get("page"), known_count=bounded_count(statements))
     except BadPageNumber as error:  # not a page number at all: the reader's mistake, as on the testimonies list
         return render(request, "statements/list.html", context | {"page_error": str(error)}, status=400)
     except PageOutOfRange as error:
