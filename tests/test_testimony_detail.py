@@ -5,6 +5,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from testimony import history
@@ -308,21 +310,34 @@ def _enrich(testimony, place, n):
 def test_page_runs_a_fixed_number_of_queries(
     client, full, almaty_square, django_assert_num_queries, django_assert_max_num_queries
 ):
+    # testimony (with its copy of its tag ids), its incident links, the ids of its cross-references, those links
+    # with both ends (skipped for a testimony without any, see below), public revisions, and related testimonies in
+    # three short indexed lookups (same incident, same place, same days; was one OR query that ranked every
+    # testimony of those days); and the four of the vocabulary that names places, tags and incidents, which each
+    # process keeps between changes when the page cache is on (tests run with it off).
     _enrich(full, almaty_square, 1)
-    # testimony (with its copy of its tag ids), its incident links, cross-references, public revisions, and related
-    # testimonies in three short indexed lookups (same incident, same place, same days; was one OR query that ranked
-    # every testimony of those days); and the four of the vocabulary that names places, tags and incidents, which
-    # each process keeps between changes when the page cache is on (tests run with it off). 12 until the tags were
-    # named from the row's copy rather than the link table.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get(_url(full)).status_code == 200
 
     _enrich(full, almaty_square, 5)
     # Never more; fewer once the same incident and place fill the related list (the same-days lookup is skipped).
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(_url(full))
     assert len(response.context["tags"]) == 7
     assert sum(len(group["links"]) for group in response.context["cross_reference_groups"]) == 18
+
+
+def test_a_testimony_without_links_skips_the_query_that_joins_their_ends(client, full, almaty_square):
+    # Most testimonies have no cross-reference: the page asks for their ids, finds none and stops there.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(_url(full)).status_code == 200
+    assert not any("testimony_actor" in query["sql"] for query in queries.captured_queries)
+
+    _enrich(full, almaty_square, 1)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(_url(full))
+    assert sum("testimony_actor" in query["sql"] for query in queries.captured_queries) == 1
+    assert sum(len(group["links"]) for group in response.context["cross_reference_groups"]) == 3
 
 
 def test_witness_role_label_is_shown(client, db):

@@ -42,10 +42,20 @@ CROSS_REFERENCE_FIELDS = (
 
 
 def _cross_reference_groups(testimony):
-    """Public links from this testimony and to it from other testimonies, grouped by relation. One query."""
+    """Public links from this testimony and to it from other testimonies, grouped by relation.
+
+    Two queries when there are links, one when there are none. Most testimonies have none (about one in twenty has
+    any, at a million), and asking for the ids of its links first, from the two indexes on the link table alone,
+    costs a fifth of the query that joins both ends, the statement and its actor: building and planning that one
+    took ~2.5 ms of a testimony page's ~17 to find nothing.
+    """
+    either_end = Q(testimony=testimony) | Q(other_testimony=testimony)
+    ids = list(CrossReference.objects.filter(either_end).order_by().values_list("pk", flat=True))
+    if not ids:
+        return []
     links = (
         CrossReference.objects.public()
-        .filter(Q(testimony=testimony) | Q(other_testimony=testimony))
+        .filter(pk__in=ids)
         .select_related("testimony", "statement__actor", "other_testimony")
         .only(*CROSS_REFERENCE_FIELDS)
     )
