@@ -6,8 +6,9 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from testimony import facets, summary
@@ -154,6 +155,34 @@ def test_counts_from_the_table_equal_counts_from_the_rows(world):
         for place_id in rows.values_list("place_id", flat=True):
             places[place_id] = places.get(place_id, 0) + 1
         assert {k: v for k, v in matched.table.places.items() if v} == places, params
+
+
+def test_a_chosen_tag_within_a_place_is_counted_off_its_own_index(world):
+    """On PostgreSQL the counts of one tag at a subtree's places come off ``facetcount_chosen_place``, not the tag's
+    rows in the window ANDed with every row of those places (2.3 → 0.13 ms at a million testimonies)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("index-only scans and INCLUDE columns are PostgreSQL's")
+    _varied(world)
+    city = world["places"][1]
+    with CaptureQueriesContext(connection) as queries:
+        found = summary.counts(
+            date_from=D(2022, 1, 5), date_to=D(2022, 1, 6), place_ids=[city.pk], kind="tag", value=world["tags"][0].pk
+        )
+    assert (
+        found.total
+        == Testimony.objects.public()
+        .filter(place=city, tags=world["tags"][0], date_start__lte=D(2022, 1, 6), date_end__gte=D(2022, 1, 5))
+        .count()
+    )
+    (sql,) = [query["sql"] for query in queries.captured_queries]
+    with connection.cursor() as cursor:
+        # A handful of rows, which the planner would read whole: leave it index-only scans, which only an index
+        # holding every column the query asks for can serve.
+        for path in ("seqscan", "bitmapscan", "indexscan"):
+            cursor.execute(f"SET LOCAL enable_{path} = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using facetcount_chosen_place" in plan, plan
 
 
 def test_what_the_table_cannot_answer_is_counted_from_the_rows(world):

@@ -49,6 +49,13 @@ class FacetCount(models.Model):
             models.Index(fields=["place", "kind"], name="facetcount_alldates", condition=Q(date_start__isnull=True)),
             # One tag, role or source chosen: its rows only, by date.
             models.Index(fields=["kind", "value", "date_start", "date_end"], name="facetcount_chosen"),
+            # One tag, role or source chosen within a place's subtree: its rows at those places only, read off the
+            # index (PostgreSQL). The index above would AND its window's rows with every row of those places.
+            models.Index(
+                fields=["kind", "value", "place", "date_start"],
+                include=["date_end", "n"],
+                name="facetcount_chosen_place",
+            ),
             # The per-range rows: the timeline, a day's count and its neighbouring days.
             models.Index(fields=["date_start", "date_end"], name="facetcount_spans", condition=Q(kind="span")),
         ]
