@@ -147,6 +147,22 @@ def testimony_load_fields() -> list[str]:
     ]
 
 
+def statement_load_fields() -> list[str]:
+    """Columns to load for a public statement with its actor and source joined: never the editor's notes, nor who
+    entered or changed it."""
+    own = [
+        name
+        for name in PUBLIC_FIELDS[Statement]
+        if not Statement._meta.get_field(name).many_to_many and name not in ("actor", "source")
+    ]
+    return [
+        "id",
+        *own,
+        *(f"actor__{name}" for name in PUBLIC_FIELDS[Actor]),
+        *(f"source__{name}" for name in PUBLIC_FIELDS[Source]),
+    ]
+
+
 def encode(value):
     """A field value as JSON-ready data: dates in ISO 8601, times in UTC with Z, decimals as exact strings."""
     if isinstance(value, datetime.datetime):

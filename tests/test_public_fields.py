@@ -5,10 +5,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from testimony import public
-from testimony.models import Testimony, WitnessIdentity
+from testimony.models import CrossReference, Statement, Testimony, WitnessIdentity
 
+from . import factories
 from .conftest import CONFIDENTIAL_MARKER, INTERNAL_NOTE_MARKER
 
 PUBLIC_CODE = [
@@ -80,3 +83,39 @@ def test_json_ld_script_escapes_markup():
     assert html.count("<") == 2  # the opening and closing tags only
     assert "\\u003C/script\\u003E" in html
     assert "\\u0026" in html
+
+
+# Private columns a public page may still name: keys that join and order rows, and the rows' derived copies of
+# public facts (their tags, their witness's role).
+NAMED_TO_JOIN_OR_ORDER = {"id", "number", "testimony", "tag_ids", "witness_role"}
+
+
+def _private_columns():
+    for model in (Testimony, Statement, CrossReference):
+        for name in public.PRIVATE_FIELDS[model]:
+            if name not in NAMED_TO_JOIN_OR_ORDER:
+                yield f'"{model._meta.db_table}"."{model._meta.get_field(name).column}"'
+
+
+def test_public_pages_never_read_a_private_column(client, published):
+    """Not shown is not enough: a reader's page never reads an editor's notes, nor who entered or changed an entry."""
+    incident = factories.make_incident("Square cleared", date_start=published.date_start)
+    published.incidents.add(incident)
+    statement = factories.make_statement("Order was restored.", made_on=published.date_start, editor_notes="internal")
+    statement.incidents.add(incident)
+    factories.make_cross_reference(published, statement, CrossReference.Relation.CONTRADICTS)
+    pages = [
+        "/",
+        "/testimonies/",
+        f"/testimonies/{published.identifier}/",
+        f"/days/{published.date_start.isoformat()}/",
+        "/statements/",
+        f"/statements/{statement.identifier}/",
+        f"/incidents/{incident.slug}/",
+        "/feeds/testimonies/",
+    ]
+    for page in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page).status_code == 200, page
+        read = " ".join(query["sql"] for query in queries.captured_queries)
+        assert [column for column in _private_columns() if column in read] == [], page

@@ -4,6 +4,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from testimony.models import Actor, CrossReference, Status, Tag
 
@@ -135,6 +137,17 @@ def test_statement_page_runs_a_fixed_number_of_queries(client, claim, django_ass
         response = client.get(f"/statements/{claim.identifier}/")
     assert len(response.context["contradicting"]) == 10
     assert response.context["contradicting_count"] == 12
+
+
+def test_statement_page_loads_no_private_column_of_its_testimonies(client, claim):
+    """The linked testimonies load what their entries show: not who wrote or edited them, nor their text."""
+    _add_links(claim, 2)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/statements/{claim.identifier}/").status_code == 200
+    loaded = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "testimony_crossreference" in loaded
+    for column in ("editor_notes", "created_by_id", "updated_by_id", "version", "search_vector", "body"):
+        assert f'"testimony_testimony"."{column}"' not in loaded, column
 
 
 def test_statement_page_shows_the_first_few_of_each_relation_and_counts_them_all(client, claim, monkeypatch):

@@ -54,7 +54,10 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(made_on=day)
 
     def for_list(self):
-        return self.select_related("actor", "source")
+        """With the actor and source, loading public columns only (``public.statement_load_fields``)."""
+        from testimony import public  # it names every model's public fields, so it imports the models
+
+        return self.select_related("actor", "source").only(*public.statement_load_fields())
 
     def get_by_natural_key(self, identifier):
         return self.get(identifier=identifier)

@@ -137,8 +137,6 @@ class TestimonyQuerySet(models.QuerySet):
 # in_place() lists a subtree's place ids in the query up to this many (SQLite allows 32,766 parameters).
 MAX_LISTED_PLACES = 2_000
 
-# A result card shows none of these; the testimony's own page does.
-CARD_DEFERRED = ("body", "translation", "editor_notes", "search_vector")
 # What a result card shows (includes/testimony_card.html), and the copy of its tag ids that names its tags.
 CARD_FIELDS = (
     "number",

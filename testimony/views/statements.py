@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from testimony import facets
 from testimony.filters import DateRangeForm, date_filter
 from testimony.models import Actor, CrossReference, Statement
-from testimony.models.testimonies import CARD_DEFERRED
+from testimony.models.testimonies import CARD_FIELDS
 from testimony.models.vocabulary import PUBLIC_STATUSES
 from testimony.pagination import BadPageNumber, ChosenFirst, PageOutOfRange, bounded_count, paginate
 
@@ -75,7 +75,7 @@ def statement_list(request):
     context = {"filterset": filterset, "page": None, "page_error": ""}
     if not filterset.is_valid():
         return render(request, "statements/list.html", context, status=400)
-    statements = filterset.qs.for_list().defer("editor_notes").order_by("made_on", "number")
+    statements = filterset.qs.for_list().order_by("made_on", "number")
     try:
         # Each statement's counts for the page's rows only (ChosenFirst), not for every row an OFFSET skips.
         page_rows = ChosenFirst(_with_counts(statements))
@@ -88,8 +88,8 @@ def statement_list(request):
 
 
 def _get_public_statement_or_404(identifier):
-    statements = Statement.objects.public().select_related("actor", "source").prefetch_related("incidents")
-    return get_object_or_404(statements.defer("editor_notes"), identifier=identifier)
+    statements = Statement.objects.public().for_list().prefetch_related("incidents")
+    return get_object_or_404(statements, identifier=identifier)
 
 
 def detail(request, identifier):
@@ -108,7 +108,7 @@ def detail(request, identifier):
         CrossReference.objects.public()
         .filter(statement=statement)
         .select_related("testimony__place", "testimony__witness")
-        .defer(*(f"testimony__{name}" for name in CARD_DEFERRED))
+        .only("testimony", "relation", "note", *(f"testimony__{name}" for name in CARD_FIELDS))
         .annotate(of_relation=Window(Count("pk"), partition_by=F("relation")))
         .first_of_each_relation(LINKS_SHOWN)
     )
