@@ -170,12 +170,16 @@ if PUBLIC_QUERY_SECONDS < 0:
     )
 
 # Anonymous readers' pages kept rendered on the server until the archive next changes (testimony/pagecache.py);
-# 0 disables. By default each process keeps its own PAGE_CACHE_ENTRIES pages in memory; PAGE_CACHE_URL=redis://...
-# shares one store between processes and servers (needs `pip install redis`).
+# 0 disables. By default each process keeps its own PAGE_CACHE_ENTRIES pages in memory, PAGE_CACHE_MB at most;
+# PAGE_CACHE_URL=redis://... shares one store between processes and servers (needs `pip install redis`).
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", "0" if DEBUG else "600")
 # The vocabulary every page names things with (places, tags, sources, incidents, the filter form's lists), kept by
 # each process until the archive next changes (testimony/pagecache.py, memoize), with or without the page cache.
 KEEP_VOCABULARY = envbool("KEEP_VOCABULARY", "0" if DEBUG else "1")
+# Each process's own store holds at most PAGE_CACHE_MB megabytes of pages as well (testimony/pagestore.py).
+PAGE_CACHE_MB = envint("PAGE_CACHE_MB", "32")
+if PAGE_CACHE_MB < 1:
+    raise ImproperlyConfigured(f"PAGE_CACHE_MB={PAGE_CACHE_MB}: use a number of megabytes, 1 or more.")
 _PAGE_CACHE_URL = os.getenv("PAGE_CACHE_URL", "").strip()
 if _PAGE_CACHE_URL and not _PAGE_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"PAGE_CACHE_URL={_PAGE_CACHE_URL!r}: use a redis://host:port/db URL or leave it unset.")
@@ -185,9 +189,9 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _PAGE_CACHE_URL}
         if _PAGE_CACHE_URL
         else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "testimony.pagestore.BoundedMemoryCache",
             "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": envint("PAGE_CACHE_ENTRIES", "500")},
+            "OPTIONS": {"MAX_ENTRIES": envint("PAGE_CACHE_ENTRIES", "500"), "MAX_BYTES": PAGE_CACHE_MB * 2**20},
         }
     ),
 }

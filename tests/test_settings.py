@@ -27,19 +27,20 @@ def _settings(expression, **env):
 def test_out_of_the_box_pages_and_the_vocabulary_are_not_kept_on_a_laptop():
     result = _settings("[settings.PAGE_CACHE_SECONDS, settings.CACHES['pages']['BACKEND'], settings.KEEP_VOCABULARY]")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == '[0, "django.core.cache.backends.locmem.LocMemCache", false]'
+    assert result.stdout.strip() == '[0, "testimony.pagestore.BoundedMemoryCache", false]'
 
 
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 40, "ALLOWED_HOSTS": "archive.example"}
 
 
-def test_in_production_pages_are_kept_ten_minutes_in_each_process():
+def test_in_production_pages_are_kept_ten_minutes_in_each_process_up_to_32_mb():
     result = _settings(
-        "[settings.PAGE_CACHE_SECONDS, settings.CACHES['pages']['OPTIONS']['MAX_ENTRIES'], settings.KEEP_VOCABULARY]",
-        **PRODUCTION,
+        "[settings.PAGE_CACHE_SECONDS, settings.CACHES['pages']['OPTIONS'], settings.KEEP_VOCABULARY]", **PRODUCTION
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[600, 500, true]"
+    assert result.stdout.strip() == '[600, {"MAX_ENTRIES": 500, "MAX_BYTES": 33554432}, true]'
+    smaller = _settings("settings.CACHES['pages']['OPTIONS']['MAX_BYTES']", PAGE_CACHE_MB="8", **PRODUCTION)
+    assert smaller.stdout.strip() == str(8 * 2**20), smaller.stderr
 
 
 def test_the_vocabulary_stays_kept_with_the_page_cache_off_unless_switched_off():
@@ -66,6 +67,7 @@ def test_a_redis_url_shares_the_page_store():
     [
         ({"PAGE_CACHE_URL": "memcached://cache:11211"}, "PAGE_CACHE_URL='memcached://cache:11211': use a redis://"),
         ({"PAGE_CACHE_SECONDS": "ten"}, "PAGE_CACHE_SECONDS='ten' is not a whole number"),
+        ({"PAGE_CACHE_MB": "0"}, "PAGE_CACHE_MB=0: use a number of megabytes, 1 or more."),
         ({"DATABASE_URL": "mysql://db/archive"}, "DATABASE_URL must name a SQLite or PostgreSQL database."),
         ({"DEBUG": "0"}, "With DEBUG off, set SECRET_KEY"),
         ({"PUBLIC_QUERY_SECONDS": "-1"}, "PUBLIC_QUERY_SECONDS=-1: use a number of seconds, or 0 for no limit."),
