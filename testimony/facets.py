@@ -230,13 +230,9 @@ def count_results(queryset, data, fixed, vocabulary, *, ranked=False) -> ResultC
         ids = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
         return ResultCount(min(len(ids), cap), len(ids) > cap, ids=ids[:SAMPLE_SIZE])
     # In id order: the same matches on every page view (a parallel scan returns them in any order), the oldest.
-    rows = list(queryset.order_by("pk").values_list("pk", "number", "search_rank")[: cap + 1])
-    ids = [pk for pk, _, _ in rows]
-    is_capped = len(rows) > cap
-    best_first = [pk for pk, _, _ in sorted(rows[:cap], key=lambda row: (-row[2], row[1]))]
-    return ResultCount(
-        min(len(ids), cap), is_capped, ids=ids[:SAMPLE_SIZE], ranked=best_first, ranked_among=cap if is_capped else 0
-    )
+    found, ids, best_first = search.rank_first_matches(queryset, cap, SAMPLE_SIZE)
+    is_capped = found > cap
+    return ResultCount(min(found, cap), is_capped, ids=ids, ranked=best_first, ranked_among=cap if is_capped else 0)
 
 
 def sample_in_list_order(queryset, matched: ResultCount) -> None:

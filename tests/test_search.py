@@ -144,6 +144,23 @@ def test_equal_ranks_come_in_number_order(db, indexed):
     assert found("barricades") == [t.title for t in sorted(testimonies, key=lambda t: t.number)]
 
 
+def test_the_first_matches_are_counted_and_ranked_in_one_query(db, indexed, django_assert_num_queries):
+    # What a list page asks of a search ordered by relevance: how many of the first cap + 1 matches (in id order)
+    # exist, the first few of their ids for the facets, and the first cap of them best first.
+    with indexed():
+        plain = [factories.make_testimony(f"Account {i}", body="Barricades on the road.") for i in range(5)]
+        titled = factories.make_testimony("Barricades at dawn", body="Barricades by the akimat.")
+        factories.make_testimony("Unrelated", body="A calm night.")
+    matches = search.search(Testimony.objects.public(), "barricades")
+    ids = [t.pk for t in [*plain, titled]]
+    with django_assert_num_queries(1):
+        assert search.rank_first_matches(matches, 10, 3) == (6, ids[:3], [titled.pk, *ids[:5]])
+    # Past the cap: the found count says "more", and only the first cap are ranked (the title match is the 6th).
+    assert search.rank_first_matches(matches, 4, 3) == (5, ids[:3], ids[:4])
+    assert search.rank_first_matches(matches, 5, 10) == (6, ids, ids[:5])
+    assert search.rank_first_matches(search.search(Testimony.objects.public(), "nowhere"), 10, 3) == (0, [], [])
+
+
 def test_the_snippet_marks_each_matched_word(db, indexed):
     filler = "The crowd waited on the square and nobody knew what would happen next. " * 6
     with indexed():

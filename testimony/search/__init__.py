@@ -57,7 +57,7 @@ from .index import (
     unindex,
     uninstall,
 )
-from .querying import HIGHLIGHT_START, HIGHLIGHT_STOP, search
+from .querying import HIGHLIGHT_START, HIGHLIGHT_STOP, rank_first_matches, search
 from .terms import MAX_QUERY_LENGTH, STOP_WORDS, ParsedQuery, SearchQueryError, clean_query, parse
 
 __all__ = [
@@ -83,6 +83,7 @@ __all__ = [
     "optimize",
     "parse",
     "prune",
+    "rank_first_matches",
     "refresh_place_tokens",
     "refresh_tag_ids",
     "reindex",
