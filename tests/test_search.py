@@ -579,3 +579,23 @@ def test_search_vectors_are_kept_in_their_rows_not_beside_them(db):
             "WHERE attrelid = 'testimony_testimony'::regclass AND attname = 'search_vector'"
         )
         assert cursor.fetchone() == ("m",)
+
+
+@on_postgres
+def test_a_long_account_s_vector_is_stored_as_it_is_for_searches_to_read_without_decompressing(db, indexed):
+    # A vector barely compresses, and every @@ or ts_rank on a compressed one decompressed it first: pglz leaves it
+    # raw (see search.index._pg_keep_vectors_in_rows); lz4, the previous setting, compressed this one.
+    words = [f"{stem}{suffix}" for stem in ("barricade", "akimat", "protest", "square", "convoy") for suffix in "aeiou"]
+    account = " ".join(f"{words[n * 7 % len(words)]} street{n} house{n % 40}" for n in range(400))
+    with indexed():
+        testimony = factories.make_testimony("A long night on the square", body=account)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_size(search_vector), pg_column_compression(search_vector) FROM testimony_testimony "
+            "WHERE id = %s",
+            [testimony.pk],
+        )
+        size, compression = cursor.fetchone()
+    assert size > 2500  # long enough for PostgreSQL to try compressing it, in a row of more than 2 KB
+    assert compression is None
+    assert found("barricadea") == ["A long night on the square"]

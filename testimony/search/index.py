@@ -121,15 +121,21 @@ def _pg_keep_vectors_in_rows(conn, cursor) -> None:
     matches in id order, testing some 39,000 rows (114 ms of the 130 ms query for "gunfire" at a million rows).
 
     ``STORAGE MAIN`` keeps the vector in the row unless the row outgrows a page; the account and translation, which
-    only a testimony's own page reads whole, go to the side table instead. ``lz4`` (when the server has it)
-    compresses what it can at a fraction of pglz's cost to read back. Measured at a million testimonies, the same
-    code alternated over the two layouts: a common word alone 7.9 → 16.1 req/s, testimony pages +15 %, a search
+    only a testimony's own page reads whole, go to the side table instead. Measured at a million testimonies, the
+    same code alternated over the two layouts: a common word alone 7.9 → 16.1 req/s, testimony pages +15 %, a search
     with filters −9 % (its GIN bitmap spans the larger heap), other pages within the noise
     (``bench/results/2026-11-26-1000000-seventh-inline-vector-ab.md``).
 
+    ``COMPRESSION pglz``, so that vectors stay in the row as they are. A vector is positions and short lexemes and
+    barely compresses (lz4 took the median one from 2,252 to 2,138 bytes); yet each compressed one was decompressed
+    by every ``@@`` and ``ts_rank`` that read it. pglz gives up on a value it cannot shrink by a quarter, and stores
+    it raw: 39,993 vectors of 40,000 here. Over those 40,000 rows the walk of a common word alone took 41–44 ms
+    instead of 56–58 (with ``ts_rank``, 42 instead of 61) for a heap 6 % larger
+    (``bench/results/2026-11-27-1000000-twelfth-raw-vectors-ab.md``).
+
     Existing rows move when they are next written: ``manage.py rebuild_search_index`` (which rewrites every vector)
-    or ``VACUUM (FULL) testimony_testimony`` does it for all at once. Catalog changes only, made only when missing
-    (an ``ALTER TABLE`` locks the table, however briefly).
+    does it for all at once (``VACUUM FULL`` moves a vector into its row but keeps it compressed). Catalog changes
+    only, made only when missing (an ``ALTER TABLE`` locks the table, however briefly).
     """
     cursor.execute(
         "SELECT attstorage, attcompression FROM pg_attribute "
@@ -138,12 +144,8 @@ def _pg_keep_vectors_in_rows(conn, cursor) -> None:
     storage, compression = cursor.fetchone()
     if storage != "m":
         cursor.execute("ALTER TABLE testimony_testimony ALTER COLUMN search_vector SET STORAGE MAIN")
-    if compression == "":  # the server's default, pglz unless configured otherwise
-        try:
-            with transaction.atomic(using=conn.alias):
-                cursor.execute("ALTER TABLE testimony_testimony ALTER COLUMN search_vector SET COMPRESSION lz4")
-        except DatabaseError:
-            pass  # a server built without lz4: pglz, which leaves a vector it cannot shrink by a quarter as it is
+    if compression != "p":
+        cursor.execute("ALTER TABLE testimony_testimony ALTER COLUMN search_vector SET COMPRESSION pglz")
 
 
 def refresh_place_tokens(path: str) -> None:
