@@ -111,7 +111,7 @@ def rank_first_matches(matches, cap: int, sample: int) -> tuple[int, list, list]
     ``search_rank`` first, then by ``number``, as :func:`search` orders them. One query.
 
     PostgreSQL ranks and orders them itself and answers two arrays: a common word alone keeps all 10,000, and
-    handing each row to Python to sort there cost ~25 ms a page (fetching, converting and collecting 10,001 rows)
+    handing each row to Python to sort there cost ~20 ms a page (fetching, converting and collecting 10,001 rows)
     beside the database's own work. SQLite hands over the rows.
     """
     first = matches.order_by("pk").values_list("pk", "number", "search_rank")[: cap + 1]
