@@ -106,6 +106,21 @@ def test_unpublished_statement_is_not_found(client, db, status):
     assert client.get("/statements/S-9999/").status_code == 404
 
 
+def test_statement_page_names_its_incidents_in_date_order_and_links_to_them(client, claim):
+    later = factories.make_incident("Shooting on Republic Square", date_start=datetime.date(2022, 1, 6))
+    earlier = factories.make_incident("Akimat set on fire", date_start=datetime.date(2022, 1, 5))
+    factories.make_incident("Airport seized")  # an incident of the archive, not of this statement
+    claim.incidents.add(later, earlier)
+    other = factories.make_statement("Order restored.")
+
+    html = client.get(f"/statements/{claim.identifier}/").content.decode()
+
+    named = re.findall(r'<a href="/incidents/[^"]+/">([^<]+)</a>', html)
+    assert named == ["Akimat set on fire", "Shooting on Republic Square"]
+    assert f'href="{earlier.get_absolute_url()}"' in html
+    assert "Incidents</dt>" not in client.get(f"/statements/{other.identifier}/").content.decode()
+
+
 def test_retracted_statement_shows_its_note(client, db):
     statement = factories.make_statement("Wrongly attributed", status=Status.RETRACTED, retraction_note="Misquoted.")
 

@@ -158,15 +158,19 @@ class CrossReferenceQuerySet(models.QuerySet):
             Q(statement__status__in=PUBLIC_STATUSES) | Q(other_testimony__status__in=PUBLIC_STATUSES)
         )
 
-    def first_of_each_relation(self, count: int):
+    def first_of_each_relation(self, count: int) -> list:
         """The first ``count`` links of each relation, their testimonies in the list's date order (earliest first):
-        numbered per relation in the database (``ROW_NUMBER() OVER (PARTITION BY relation …)``), one query."""
+        numbered per relation in the database (``ROW_NUMBER() OVER (PARTITION BY relation …)``), one query.
+
+        The rows come in the order of that number, as many as ``count`` for each relation there could be: the first
+        ``count`` of every relation lead, and the few beyond them that fill a short relation's share are dropped here.
+        Filtering on the number in the query instead (``position <= count``) makes Django wrap it in an outer query,
+        which doubled the time Django takes to build it: 2.1 → 4.2 ms of a statement page's ~20.
+        """
         in_date_order = [F(f"testimony__{name}").asc() for name in ("date_start", "date_end", "number")]
-        return (
-            self.annotate(position=Window(RowNumber(), partition_by=F("relation"), order_by=in_date_order))
-            .filter(position__lte=count)
-            .order_by("testimony__date_start", "testimony__date_end", "testimony__number")
-        )
+        numbered = self.annotate(position=Window(RowNumber(), partition_by=F("relation"), order_by=in_date_order))
+        rows = numbered.order_by("position", "relation")[: count * len(CrossReference.Relation)]
+        return [row for row in rows if row.position <= count]
 
 
 class CrossReference(models.Model):
