@@ -10,7 +10,8 @@ own checkout, and each scenario is driven by the same wrk command and URL lists 
 run.py). The database must be migrated for the newer version; the older one must still run on it.
 
 ``--db-b`` gives B a database of its own: the same code on two layouts of the same rows (say, a column's storage
-changed on a copy made with ``CREATE DATABASE … TEMPLATE``), alternated the same way.
+changed on a copy made with ``CREATE DATABASE … TEMPLATE``), alternated the same way. ``--workers-b`` gives B its own
+number of gunicorn workers: the same code served two ways (``bench/ab.py . . --workers 5 --workers-b 3``).
 """
 
 import argparse
@@ -28,10 +29,10 @@ import run  # noqa: E402
 SCENARIOS = ["filtered", "search", "list", "day", "testimony"]
 
 
-def serve_and_measure(root, args, env, files):
+def serve_and_measure(root, args, env, files, workers):
     run.ROOT = root
     run.run([run.PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env)  # in that checkout
-    command = run.gunicorn_command("archive.wsgi:application", args.port, args.workers)
+    command = run.gunicorn_command("archive.wsgi:application", args.port, workers)
     with open(run.DATA / f"gunicorn-ab-{root.name}.log", "w") as logfile:
         server = run.start(command, env, args.port, logfile)
         try:
@@ -51,6 +52,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--workers", default="5")
+    parser.add_argument("--workers-b", help="B's number of gunicorn workers, if not --workers")
     parser.add_argument("--port", type=int, default=8130)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
@@ -59,6 +61,7 @@ def main():
     args = parser.parse_args()
 
     databases = {"a": args.db, "b": args.db_b or args.db}
+    workers = {"a": args.workers, "b": args.workers_b or args.workers}
     envs = {key: run.production_env(f"{args.postgres}/{name}") for key, name in databases.items()}
     for env in envs.values():
         if args.page_cache == "off":
@@ -73,19 +76,22 @@ def main():
     found = {}  # (round, version) -> {scenario: stats}
     for number in range(1, args.rounds + 1):
         for key, root in versions.items():
-            run.log(f"round {number}, {key}: {root} on {databases[key]}")
-            found[(number, key)] = serve_and_measure(root, args, envs[key], files)
+            run.log(f"round {number}, {key}: {root} on {databases[key]}, {workers[key]} workers")
+            found[(number, key)] = serve_and_measure(root, args, envs[key], files, workers[key])
 
     labels = {key: run_commit(root) for key, root in versions.items()}
     if databases["a"] != databases["b"]:
         labels = {key: f"{label} on `{databases[key]}`" for key, label in labels.items()}
+    if workers["a"] != workers["b"]:
+        labels = {key: f"{label}, {workers[key]} workers" for key, label in labels.items()}
     rounds = range(1, args.rounds + 1)
     named = " and ".join(f"`{name}`" for name in dict.fromkeys(databases.values()))
+    served = " / ".join(dict.fromkeys(workers.values()))
     lines = [
         f"# A/B: {labels['a']} → {labels['b']}",
         "",
         f"{datetime.date.today()}, database {named}, page cache {args.page_cache}, "
-        f"{args.workers} gunicorn workers, `wrk -t{args.threads} -c{args.connections} -d{args.duration}s` "
+        f"{served} gunicorn workers, `wrk -t{args.threads} -c{args.connections} -d{args.duration}s` "
         f"per scenario, versions alternated {args.rounds} times (A, B, A, B…). Command: `{shlex.join(sys.argv)}`",
         "",
         "| page | "
