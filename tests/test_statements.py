@@ -154,6 +154,21 @@ def test_statement_page_runs_a_fixed_number_of_queries(client, claim, django_ass
     assert response.context["contradicting_count"] == 12
 
 
+def test_only_a_public_statement_s_links_to_public_testimonies_count_as_public(claim):
+    shown = factories.make_testimony("Seen from the balcony")
+    hidden = factories.make_testimony(f"Draft {DRAFT_MARKER}", status=Status.DRAFT)
+    for testimony in (shown, hidden):
+        factories.make_cross_reference(testimony, claim, Relation.CONTRADICTS)
+    draft_claim = factories.make_statement(f"Unchecked claim {DRAFT_MARKER}", status=Status.DRAFT)
+    factories.make_cross_reference(shown, draft_claim, Relation.CORROBORATES)
+
+    links = CrossReference.objects.of_public_statement(claim)
+
+    assert [link.testimony for link in links] == [shown]
+    assert set(links) == set(CrossReference.objects.public().filter(statement=claim))
+    assert not CrossReference.objects.of_public_statement(draft_claim).exists()
+
+
 def test_statement_page_loads_no_private_column_of_its_testimonies(client, claim):
     """The linked testimonies load what their entries show: not who wrote or edited them, nor their text."""
     _add_links(claim, 2)

@@ -101,8 +101,7 @@ def detail(request, identifier):
     by_relation = {relation: [] for relation in Relation.values}
     counts = dict.fromkeys(Relation.values, 0)
     links = (
-        CrossReference.objects.public()
-        .filter(statement=statement)
+        CrossReference.objects.of_public_statement(statement)
         .select_related("testimony__place", "testimony__witness")
         .only("testimony", "relation", "note", *(f"testimony__{name}" for name in CARD_FIELDS))
         .annotate(of_relation=Window(Count("pk"), partition_by=F("relation")))
