@@ -51,7 +51,7 @@ def main():
     parser.add_argument("--scenarios", nargs="+", default=SCENARIOS)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--duration", type=int, default=15)
-    parser.add_argument("--workers", default="5")
+    parser.add_argument("--workers", default=str(run.WORKERS))
     parser.add_argument("--workers-b", help="B's number of gunicorn workers, if not --workers")
     parser.add_argument("--port", type=int, default=8130)
     parser.add_argument("--threads", type=int, default=2)

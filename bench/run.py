@@ -305,6 +305,12 @@ def stop(process):
         process.wait()
 
 
+# Sync workers: one per core and one more to use a core while another waits on PostgreSQL. The pages are CPU-bound
+# Python, and PostgreSQL runs on the same cores: 2 × cores + 1 (gunicorn's usual advice, five here until the
+# thirteenth session) measured the same throughput with a longer tail, alternated five times (bench/README.md).
+WORKERS = (os.cpu_count() or 1) + 1
+
+
 def gunicorn_command(app, port, workers, pythonpath=None):
     command = [GUNICORN, app, "--bind", f"127.0.0.1:{port}", "--workers", workers, "--worker-class", "sync"]
     command += ["--chdir", ROOT] + (["--pythonpath", pythonpath] if pythonpath else [])
@@ -475,7 +481,8 @@ def report(args, facts, load, archive, ceiling, peer, rss, commands, explain_fil
         f"testimony table with indexes {facts['testimony_table']}.",
         f"Load: wrk -t{args.threads} -c{args.connections}, {args.duration} s per scenario, each request a URL picked "
         f"at random from the scenario's list (bench/data/urls/). Gunicorn: {args.workers} sync workers "
-        f"(2 × cores + 1), DEBUG=0, persistent database connections, {PAGE_CACHE[args.page_cache]}.",
+        f"({'cores + 1' if args.workers == WORKERS else '--workers'}), DEBUG=0, persistent database connections, "
+        f"{PAGE_CACHE[args.page_cache]}.",
         "",
         "| page | status | req/s | p50 ms | p95 ms | p99 ms | non-2xx | vs ceiling "
         "| Datasette req/s | Datasette p95 ms | vs Datasette |",
@@ -550,7 +557,7 @@ def main():
     parser.add_argument("--duration", type=int, default=30, help="seconds of wrk per scenario")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--workers", type=int, default=WORKERS)
     parser.add_argument("--skip-datasette", action="store_true")
     parser.add_argument(
         "--page-cache",
