@@ -116,6 +116,17 @@ def test_counts_follow_the_current_filter(client, archive):
     assert facet(response, "place") == {"Kazakhstan": 4}
 
 
+def test_a_search_counts_its_facets_over_the_rows_it_found(client, archive):
+    # A search's facets come from the values read with its matches, never from the counts table: the same numbers.
+    search.reindex()
+    response = client.get(LIST, {"q": "account", "tag": "seen"})
+    assert result_count(response) == 4
+    assert facet(response, "tag") == {"Seen": 4, "Confirmed": 1, "Filmed": 1}
+    assert facet(response, "role") == {"Driver": 2, "Resident": 2}
+    assert facet(response, "source") == {"bne": 2, "HRW": 2}
+    assert facet(response, "place") == {"Kazakhstan": 4}
+
+
 @pytest.mark.parametrize("name, key", [("tag", "tag"), ("role", "role"), ("source", "source"), ("place", "place")])
 def test_each_count_matches_the_list_it_links_to(client, archive, name, key):
     """Follow every facet link from a filtered list: the list it leads to has exactly the count the facet showed."""

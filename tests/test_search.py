@@ -18,7 +18,7 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 
 from testimony import search
-from testimony.models import Status, Testimony
+from testimony.models import Status, Testimony, Witness
 from testimony.search import HIGHLIGHT_START, HIGHLIGHT_STOP, SearchQueryError
 from testimony.templatetags.search_tags import highlight
 
@@ -154,11 +154,30 @@ def test_the_first_matches_are_counted_and_ranked_in_one_query(db, indexed, djan
     matches = search.search(Testimony.objects.public(), "barricades")
     ids = [t.pk for t in [*plain, titled]]
     with django_assert_num_queries(1):
-        assert search.rank_first_matches(matches, 10, 3) == (6, ids[:3], [titled.pk, *ids[:5]])
+        assert search.rank_first_matches(matches, 10, 3)[:3] == (6, ids[:3], [titled.pk, *ids[:5]])
     # Past the cap: the found count says "more", and only the first cap are ranked (the title match is the 6th).
-    assert search.rank_first_matches(matches, 4, 3) == (5, ids[:3], ids[:4])
-    assert search.rank_first_matches(matches, 5, 10) == (6, ids, ids[:5])
-    assert search.rank_first_matches(search.search(Testimony.objects.public(), "nowhere"), 10, 3) == (0, [], [])
+    assert search.rank_first_matches(matches, 4, 3)[:3] == (5, ids[:3], ids[:4])
+    assert search.rank_first_matches(matches, 5, 10)[:3] == (6, ids, ids[:5])
+    assert search.rank_first_matches(search.search(Testimony.objects.public(), "nowhere"), 10, 3) == (0, [], [], [])
+
+
+def test_the_first_matches_bring_the_values_asked_for_in_the_same_query(db, indexed, django_assert_num_queries):
+    # The facets' columns of the first few matches come with their ids, in the same order: nothing to read again.
+    with indexed():
+        medic = factories.make_witness(role=Witness.Role.MEDICAL)
+        first = factories.make_testimony(
+            "Barricades at dawn", body="Barricades by the akimat.", witness=medic, place=factories.make_place()
+        )
+        second = factories.make_testimony("Later", body="Barricades on the road.")
+        factories.make_testimony("Third", body="More barricades.")
+    matches = search.search(Testimony.objects.public(), "barricades")
+    with django_assert_num_queries(1):
+        found = search.rank_first_matches(matches, 10, 2, ("place_id", "witness_role"))
+    assert found.found == 3
+    assert found.first_ids == [first.pk, second.pk]
+    assert found.first_values == [(first.place_id, "medical"), (None, "resident")]
+    nothing = search.rank_first_matches(search.search(Testimony.objects.public(), "nowhere"), 10, 2, ("place_id",))
+    assert nothing.first_values == []
 
 
 def test_the_snippet_marks_each_matched_word(db, indexed):

@@ -1,6 +1,7 @@
 """Finding and ranking the matches on each engine: PostgreSQL's tsvector and GIN index, SQLite's FTS5."""
 
 import datetime
+from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections
@@ -102,33 +103,47 @@ def _search_postgres(queryset, parsed: ParsedQuery, tokens: str):
     ).order_by("-search_rank", "number")
 
 
-def rank_first_matches(matches, cap: int, sample: int) -> tuple[int, list, list]:
+class FirstMatches(NamedTuple):
+    """What :func:`rank_first_matches` answers."""
+
+    found: int  # how many of the first cap + 1 matches exist (more than cap: the search matches more than are ranked)
+    first_ids: list  # the first ``sample`` of them, in id order
+    best_first: list  # the ids of the first cap, highest ``search_rank`` first, then by ``number``
+    first_values: list  # for each of ``first_ids``, a tuple of the ``columns`` asked for (none asked: empty)
+
+
+def rank_first_matches(matches, cap: int, sample: int, columns: tuple = ()) -> FirstMatches:
     """The first ``cap + 1`` rows of a search (``matches``, from :func:`search`) in id order, and the first ``cap``
-    of those ranked: ``(found, first_ids, best_first)``.
+    of those ranked, as :class:`FirstMatches`. One query.
 
-    ``found``: how many of the ``cap + 1`` exist (more than ``cap``: the search matches more than are ranked).
-    ``first_ids``: the first ``sample`` of them, in id order. ``best_first``: the ids of the first ``cap``, highest
-    ``search_rank`` first, then by ``number``, as :func:`search` orders them. One query.
+    ``columns``: the values of the first ``sample`` rows to read as well (the facets' columns, say: they are then
+    counted without reading those rows again).
 
-    PostgreSQL ranks and orders them itself and answers two arrays: a common word alone keeps all 10,000, and
-    handing each row to Python to sort there cost ~20 ms a page (fetching, converting and collecting 10,001 rows)
-    beside the database's own work. SQLite hands over the rows.
+    PostgreSQL ranks and orders them itself and answers arrays: a common word alone keeps all 10,000, and handing
+    each row to Python to sort there cost ~20 ms a page (fetching, converting and collecting 10,001 rows) beside the
+    database's own work. SQLite hands over the rows.
     """
-    first = matches.order_by("pk").values_list("pk", "number", "search_rank")[: cap + 1]
+    first = matches.order_by("pk").values_list("pk", "number", "search_rank", *columns)[: cap + 1]
     if not is_postgres(connections[matches.db]):
         rows = list(first)
-        best_first = [pk for pk, _, _ in sorted(rows[:cap], key=lambda row: (-row[2], row[1]))]
-        return len(rows), [pk for pk, _, _ in rows[:sample]], best_first
+        best_first = [row[0] for row in sorted(rows[:cap], key=lambda row: (-row[2], row[1]))]
+        return FirstMatches(
+            len(rows), [row[0] for row in rows[:sample]], best_first, [row[3:] for row in rows[:sample]]
+        )
     sql, params = first.query.sql_with_params()
+    names = [f"c{n}" for n in range(len(columns))]
+    values = "".join(f", array_agg(m.{name} ORDER BY m.id) FILTER (WHERE m.n <= %s)" for name in names)
     with connections[matches.db].cursor() as cursor:
         cursor.execute(
             "SELECT count(*), array_agg(m.id ORDER BY m.id) FILTER (WHERE m.n <= %s),"
-            " array_agg(m.id ORDER BY m.rank DESC, m.number) FILTER (WHERE m.n <= %s)"
-            f" FROM (SELECT f.*, row_number() OVER (ORDER BY f.id) AS n FROM ({sql}) AS f(id, number, rank)) AS m",
-            [sample, cap, *params],
+            f" array_agg(m.id ORDER BY m.rank DESC, m.number) FILTER (WHERE m.n <= %s){values}"
+            " FROM (SELECT f.*, row_number() OVER (ORDER BY f.id) AS n"
+            f" FROM ({sql}) AS f({', '.join(['id', 'number', 'rank', *names])})) AS m",
+            [sample, cap, *([sample] * len(names)), *params],
         )
-        found, first_ids, best_first = cursor.fetchone()
-    return found, first_ids or [], best_first or []
+        found, first_ids, best_first, *arrays = cursor.fetchone()
+    first_values = list(zip(*arrays, strict=True)) if columns and first_ids else []
+    return FirstMatches(found, first_ids or [], best_first or [], first_values)
 
 
 class _TokenQuery(SearchQuery):
