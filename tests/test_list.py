@@ -7,6 +7,8 @@ import re
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from testimony import facets, pagination, search
@@ -409,6 +411,37 @@ def test_a_list_the_counts_table_counts_pages_in_its_order_within_and_past_the_f
         response = client.get(LIST, {"tag": "first-hand", "sort": sort, "page": page})
         assert response.status_code == 200
         shown += _card_identifiers(response)
+    assert shown == expected
+
+
+@pytest.mark.parametrize("sort", ["date", "-date", "added"])
+@pytest.mark.parametrize("sample", [100, 50])
+def test_a_list_counted_from_its_rows_pages_in_its_order_whether_or_not_every_id_was_fetched(
+    client, db, monkeypatch, sort, sample
+):
+    # Two tags: the counts table cannot answer, so the bounded count fetches the matches' ids (the first
+    # SAMPLE_SIZE kept). When that is every match (sample 100 of 60), the page's rows are looked up among those ids;
+    # past it (sample 50) the rows are found by the filters. The same pages in the same order either way.
+    monkeypatch.setattr(facets, "SAMPLE_SIZE", sample)
+    seen, filmed = Tag.objects.get(slug="first-hand"), Tag.objects.get(slug="video")
+    for n in range(80):
+        day = datetime.date(2022, 1, 1) + datetime.timedelta(days=n % 9)
+        factories.make_testimony(f"Account {n}", date_start=day, tags=[seen, filmed] if n % 4 else [seen])
+    ordering = {"date": ("date_start", "date_end", "number"), "-date": ("-date_start", "-date_end", "-number")}
+    ordering["added"] = ("-published_at", "-number")
+    both = Testimony.objects.public().filter(tags=seen).filter(tags=filmed)
+    expected = list(both.order_by(*ordering[sort]).values_list("identifier", flat=True))
+    assert len(expected) == 60
+    shown = []
+    for page in (1, 2, 3):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(LIST, {"tag": ["first-hand", "video"], "sort": sort, "page": page})
+        assert response.status_code == 200
+        shown += _card_identifiers(response)
+        rows_query = queries.captured_queries[-2]["sql"]  # the page's rows; the facets' values come last
+        assert " LIMIT " in rows_query and "tag_ids" in rows_query
+        by_id = '"testimony_testimony"."id" = ANY(' in rows_query or '"testimony_testimony"."id" IN (' in rows_query
+        assert by_id == (sample == 100)
     assert shown == expected
 
 

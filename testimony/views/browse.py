@@ -87,8 +87,13 @@ def browse(request, template, context, testimonies=None, fixed=None):
         rows = pagination.RowsInOrder(matched.ranked, rows)
     elif matched.ids_in_order and (number * pagination.PER_PAGE <= len(matched.ids) or len(matched.ids) == counted):
         rows = pagination.RowsInOrder(matched.ids, rows)  # the page lies among the facets' sample, fetched in order
-    elif filterset.has_query:
-        rows = pagination.ChosenFirst(rows)  # a snippet for each row shown, none for the rows an OFFSET skips
+    else:
+        if matched.table is None and matched.ids is not None and len(matched.ids) == counted:
+            # The bounded count found every match (a few hundred, say, under two tags): the page's rows are looked
+            # up by those ids, instead of walking the list's order through every row of the dates to find them.
+            rows = rows.filter(pk__any_of=matched.ids)
+        if filterset.has_query:
+            rows = pagination.ChosenFirst(rows)  # a snippet for each row shown, none for the rows an OFFSET skips
     try:
         page = pagination.paginate(rows, str(number), known_count=counted, exact=matched.table is not None)
     except pagination.PageOutOfRange as error:
