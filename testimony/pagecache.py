@@ -22,6 +22,9 @@ derived stores every bulk writer already keeps current, ``search.reindex`` and t
 importer, the generator, the restore and the rebuild commands. ``PAGE_CACHE_SECONDS`` bounds how long any page is
 kept even so.
 
+The same store and generation keep what every page of one result shares (:func:`remember`): a search's ranked
+matches, found once for page 1 and read again for page 2.
+
 The same generation keys :func:`memoize`: values every page needs and few writes touch (the vocabulary that names
 places, tags, sources and incidents, and the filter form's ``<option>`` lists), kept by each process until the
 archive changes, with the page cache on or off (``KEEP_VOCABULARY``).
@@ -87,6 +90,22 @@ def memoize(key, build):
         return kept[1]
     value = build()
     _memo[key] = (now, value)
+    return value
+
+
+def remember(key: str, build):
+    """``build()``, kept in the page store under the archive's generation, like a page: for what several pages share
+    and takes long to find, such as the matches of a search, which every page of its results needs. The same value
+    for every reader, signed in or not (public rows only); ``build()`` runs every time with the page cache off.
+    """
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return build()
+    store = caches[ALIAS]
+    full_key = f"kept:{current()}:{hashlib.sha256(key.encode()).hexdigest()}"
+    value = store.get(full_key)
+    if value is None:
+        value = build()
+        store.set(full_key, value, settings.PAGE_CACHE_SECONDS)
     return value
 
 
