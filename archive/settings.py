@@ -130,14 +130,18 @@ if DATABASES["default"]["ENGINE"] not in (
     "django.db.backends.postgresql",
 ):
     raise ImproperlyConfigured("DATABASE_URL must name a SQLite or PostgreSQL database.")
-PG_SESSION = "-c jit=off -c work_mem=16MB -c max_parallel_workers_per_gather=0"
+PG_SESSION = "-c jit=off -c work_mem=16MB -c max_parallel_workers_per_gather=0 -c synchronize_seqscans=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation pays off for long analytic queries; a page's queries take milliseconds, and compiling the
     # expensive-looking ones (a search's bounded count) added ~7 ms each. A common word matches a quarter of a
     # million testimonies: with the default 4 MB its bitmap went lossy and PostgreSQL re-read 100,000 rows to
     # check them (640 ms); 16 MB keeps it exact (170 ms). No parallel workers: each would be a process started for
     # one query, and with every core already serving a reader they only add their start-up (at 8 concurrent readers
-    # on 2 cores, filtered lists 34.5 -> 37.5 req/s and searches 24.0 -> 26.1 without them).
+    # on 2 cores, filtered lists 34.5 -> 37.5 req/s and searches 24.0 -> 26.1 without them). No synchronized scans:
+    # PostgreSQL starts a sequential scan of a large table wherever another scan of it is reading, and a bounded
+    # count keeps the first 10,001 rows a scan finds, whose first 1,000 the "about" facets count. A common word sorted
+    # by date then showed different approximate counts on each reading (at a million, four views of one page gave
+    # four different facet panels). Off, every scan starts at the table's first page: the same rows every time.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", PG_SESSION)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # FTS5 writes and reads happen beside ordinary ones; WAL lets readers run during a write.

@@ -254,6 +254,8 @@ def _count_rows(queryset, ranked) -> ResultCount:
     # key instead of running the filters (a search, say) once more per facet.
     cap = pagination.COUNT_CAP
     if not ranked:
+        # In the order the scan finds them: the same rows on every reading, as sessions never join a scan already
+        # under way (settings.PG_SESSION), and so the same "about" counts.
         ids = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
         # What the facets count of the first of them, read now so that it is kept with them.
         sample = Testimony.objects.filter(pk__any_of=ids[:SAMPLE_SIZE]).values_list(*FACET_COLUMNS) if ids else []

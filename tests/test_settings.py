@@ -79,9 +79,11 @@ def test_a_value_the_archive_cannot_use_stops_it_with_a_message(env, message):
     assert message in result.stderr
 
 
-def test_postgresql_sessions_run_without_jit_or_parallel_workers_and_with_room_for_a_search_bitmap():
+def test_postgresql_sessions_run_without_jit_parallel_workers_or_synchronized_scans_and_with_room_for_a_bitmap():
     result = _settings(
         "settings.DATABASES['default']['OPTIONS']", DATABASE_URL="postgres://archive@db.internal:5432/archive"
     )
     assert result.returncode == 0, result.stderr
-    assert "-c jit=off -c work_mem=16MB -c max_parallel_workers_per_gather=0" in result.stdout
+    assert (
+        "-c jit=off -c work_mem=16MB -c max_parallel_workers_per_gather=0 -c synchronize_seqscans=off" in result.stdout
+    )
