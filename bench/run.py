@@ -479,7 +479,8 @@ def stem(args, facts):
 
 PAGE_CACHE = {
     "memory": "page cache in each worker's memory (the default; every worker renders a page once before it keeps it)",
-    "redis": "page cache shared by the workers in Redis (`PAGE_CACHE_URL`), emptied before the run",
+    "redis": "page cache shared by the workers in Redis (`PAGE_CACHE_URL`, as README recommends for several"
+    " processes), emptied before the run",
     "off": "page cache off (`PAGE_CACHE_SECONDS=0`): every request renders its page",
 }
 
