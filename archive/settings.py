@@ -190,7 +190,13 @@ if _PAGE_CACHE_URL and not _PAGE_CACHE_URL.startswith(("redis://", "rediss://", 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _PAGE_CACHE_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _PAGE_CACHE_URL,
+            # An unreachable or stalled Redis costs a request one second, not the system's TCP time-out; the page is
+            # then rendered without the store (testimony.pagecache).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if _PAGE_CACHE_URL
         else {
             "BACKEND": "testimony.pagestore.BoundedMemoryCache",

@@ -25,13 +25,19 @@ kept even so.
 The same store and generation keep what every page of one result shares (:func:`remember`): a search's ranked
 matches, found once for page 1 and read again for page 2.
 
+The store is a cache: when it fails (a shared Redis unreachable, say), a page is rendered as if it were not kept,
+never answered with an error. Each process then leaves the store alone for ``STORE_PAUSE_SECONDS`` rather than wait
+on it for every request, and logs one warning each time it gives up on it.
+
 The same generation keys :func:`memoize`: values every page needs and few writes touch (the vocabulary that names
 places, tags, sources and incidents, and the filter form's ``<option>`` lists), kept by each process until the
 archive changes, with the page cache on or off (``KEEP_VOCABULARY``).
 """
 
 import hashlib
+import logging
 import secrets
+import time
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -47,6 +53,12 @@ from .routing import is_public_read_request
 
 GENERATION = "pages"
 ALIAS = "pages"
+# After the store fails, how long this process renders every page without asking it.
+STORE_PAUSE_SECONDS = 10
+
+logger = logging.getLogger(__name__)
+# time.monotonic() until which this process leaves the store alone (see _read).
+_store_paused_until = 0.0
 
 # The generation the current request reads under: a one-item list the middleware sets per public read, filled
 # when first needed (None: not read yet); no list outside such a request.
@@ -100,13 +112,46 @@ def remember(key: str, build):
     """
     if settings.PAGE_CACHE_SECONDS <= 0:
         return build()
-    store = caches[ALIAS]
     full_key = f"kept:{current()}:{hashlib.sha256(key.encode()).hexdigest()}"
-    value = store.get(full_key)
+    value = _read(full_key)
     if value is None:
         value = build()
-        store.set(full_key, value, settings.PAGE_CACHE_SECONDS)
+        _keep(full_key, value)
     return value
+
+
+def _read(key):
+    """The store's value for ``key``; None when it has none, or cannot answer (see :func:`_failed`)."""
+    if time.monotonic() < _store_paused_until:
+        return None
+    try:
+        return caches[ALIAS].get(key)
+    except Exception as error:  # noqa: BLE001 - whatever a cache backend raises, the page is rendered instead
+        _failed(error)
+        return None
+
+
+def _keep(key, value):
+    """Put ``value`` in the store, unless the store is failing: then it is simply not kept."""
+    if time.monotonic() < _store_paused_until:
+        return
+    try:
+        caches[ALIAS].set(key, value, settings.PAGE_CACHE_SECONDS)
+    except Exception as error:  # noqa: BLE001
+        _failed(error)
+
+
+def _failed(error):
+    """The store failed: leave it alone in this process for ``STORE_PAUSE_SECONDS``, so that a store that hangs
+    costs one request its time-out, not every request."""
+    global _store_paused_until
+    _store_paused_until = time.monotonic() + STORE_PAUSE_SECONDS
+    logger.warning(
+        "The page store failed (%s: %s); pages are rendered without it for %s s.",
+        type(error).__name__,
+        error,
+        STORE_PAUSE_SECONDS,
+    )
 
 
 def _bump():
@@ -193,12 +238,12 @@ class PageCacheMiddleware:
         try:
             if not caching:
                 return self.get_response(request)
-            return self._answer(request, caches[ALIAS], _key(request, current()))
+            return self._answer(request, _key(request, current()))
         finally:
             _request_generation.reset(token)
 
-    def _answer(self, request, store, key):
-        kept = store.get(key)
+    def _answer(self, request, key):
+        kept = _read(key)
         if kept is not None:
             content, headers = kept
             response = HttpResponse(content, headers=headers)
@@ -207,6 +252,6 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if _storable(response):
             set_response_etag(response)  # computed once, kept with the page (ConditionalGetMiddleware reuses it)
-            store.set(key, (response.content, dict(response.headers)), settings.PAGE_CACHE_SECONDS)
+            _keep(key, (response.content, dict(response.headers)))
             response["X-Page-Cache"] = "miss"
         return response

@@ -6,9 +6,11 @@ Writes empty the cache when their transaction commits, so each change here runs 
 
 import datetime
 import re
+import time
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,9 +25,10 @@ from .test_leaks import _public_urls, _text, cast  # noqa: F401  (the leak test'
 
 
 @pytest.fixture(autouse=True)
-def _page_cache_on(settings):
+def _page_cache_on(settings, monkeypatch):
     settings.PAGE_CACHE_SECONDS = 600
     settings.KEEP_VOCABULARY = True
+    monkeypatch.setattr(pagecache, "_store_paused_until", 0.0)
     caches[pagecache.ALIAS].clear()
     pagecache._memo.clear()  # a test's rolled-back rows must not be remembered into the next test
     yield
@@ -204,6 +207,45 @@ def test_error_answers_and_exports_are_not_kept(client, published):
     assert export.streaming
     assert not export.has_header("X-Page-Cache")
     assert published.title in _text(client.get(reverse("testimony:export-csv")))
+
+
+class UnreachableStore(BaseCache):
+    """A page store that cannot be reached, as a shared Redis that is down: every read and write raises."""
+
+    asked = 0
+
+    def __init__(self, location, params):
+        super().__init__(params)
+
+    def get(self, key, default=None, version=None):
+        UnreachableStore.asked += 1
+        raise ConnectionError("Error 111 connecting to cache.internal:6379. Connection refused.")
+
+    def set(self, key, value, timeout=None, version=None):
+        UnreachableStore.asked += 1
+        raise ConnectionError("Error 111 connecting to cache.internal:6379. Connection refused.")
+
+    def clear(self):
+        pass
+
+
+def test_readers_get_their_pages_while_the_page_store_is_down(client, published, settings, monkeypatch, caplog):
+    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": f"{__name__}.UnreachableStore"}}
+    UnreachableStore.asked = 0
+    _barricades()
+    page = client.get(published.get_absolute_url())
+    assert page.status_code == 200
+    assert published.title in page.content.decode()
+    assert "The page store failed (ConnectionError: Error 111" in caplog.text
+    # Left alone for a while, so a store that hangs costs one reader its time-out rather than every reader:
+    search = client.get(LIST, {"q": "barricades", "page": 2})  # its kept matches are not kept either
+    assert search.status_code == 200
+    assert "30 testimonies" in search.content.decode()
+    assert UnreachableStore.asked == 1
+    later = time.monotonic() + pagecache.STORE_PAUSE_SECONDS + 1
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: later)
+    assert client.get(LIST).status_code == 200
+    assert UnreachableStore.asked == 2  # asked again, failed again: left alone again
 
 
 def test_the_cache_can_be_switched_off(client, published, settings):

@@ -60,6 +60,7 @@ def test_a_redis_url_shares_the_page_store():
     assert result.returncode == 0, result.stderr
     assert '"BACKEND": "django.core.cache.backends.redis.RedisCache"' in result.stdout
     assert '"LOCATION": "redis://cache.internal:6379/2"' in result.stdout
+    assert '"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}' in result.stdout  # a store that hangs
 
 
 @pytest.mark.parametrize(
