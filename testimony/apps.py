@@ -7,4 +7,8 @@ class TestimonyConfig(AppConfig):
     verbose_name = _("Testimony archive")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import pagecache, signals  # noqa: F401  (keep the search index, counts and page cache current)
+
+        post_migrate.connect(pagecache.after_migrate, sender=self, dispatch_uid="pagecache-after-migrate")

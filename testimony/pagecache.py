@@ -172,6 +172,17 @@ def changed(using: str = "default"):
     transaction.on_commit(_bump, using=using)
 
 
+def after_migrate(sender, using="default", apps=None, **kwargs):
+    """After ``migrate``, which every deploy runs: a new generation, so that no page rendered by the code before the
+    deploy is served by the code after it from a store that outlived the old processes (a shared Redis does)."""
+    if apps is not None:
+        try:
+            apps.get_model("testimony", "Counter")
+        except LookupError:
+            return  # migrated back to before the table that holds the generation
+    changed(using)
+
+
 def unseen(instance) -> bool:
     """Whether writing this row can change no public page.
 

@@ -11,6 +11,7 @@ import time
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -246,6 +247,16 @@ def test_readers_get_their_pages_while_the_page_store_is_down(client, published,
     monkeypatch.setattr(pagecache.time, "monotonic", lambda: later)
     assert client.get(LIST).status_code == 200
     assert UnreachableStore.asked == 2  # asked again, failed again: left alone again
+
+
+def test_a_deploy_s_migrate_retires_the_pages_the_old_code_rendered(
+    client, published, django_capture_on_commit_callbacks
+):
+    client.get(published.get_absolute_url())
+    assert client.get(published.get_absolute_url())["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("migrate", verbosity=0)  # nothing to apply: a deploy of new templates, say
+    assert client.get(published.get_absolute_url())["X-Page-Cache"] == "miss"
 
 
 def test_the_cache_can_be_switched_off(client, published, settings):
