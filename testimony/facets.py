@@ -255,11 +255,10 @@ def _count_rows(queryset, ranked) -> ResultCount:
     cap = pagination.COUNT_CAP
     if not ranked:
         # In the order the scan finds them: the same rows on every reading, as sessions never join a scan already
-        # under way (settings.PG_SESSION), and so the same "about" counts.
-        ids = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
-        # What the facets count of the first of them, read now so that it is kept with them.
-        sample = Testimony.objects.filter(pk__any_of=ids[:SAMPLE_SIZE]).values_list(*FACET_COLUMNS) if ids else []
-        return ResultCount(min(len(ids), cap), len(ids) > cap, ids=ids[:SAMPLE_SIZE], sample=list(sample))
+        # under way (settings.PG_SESSION), and so the same "about" counts. What the facets count of the first of
+        # them comes in the same query (off the list index, where it serves the filters), kept with them.
+        first = pagination.first_rows(queryset, cap, SAMPLE_SIZE, FACET_COLUMNS)
+        return ResultCount(min(first.found, cap), first.found > cap, ids=first.ids, sample=first.values)
     # In id order: the same matches on every page view (a parallel scan returns them in any order), the oldest.
     # The facets' sample comes with them: the values they count, read from the rows the search tests anyway.
     first = search.rank_first_matches(queryset, cap, SAMPLE_SIZE, FACET_COLUMNS)

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from testimony.models import Status
@@ -198,7 +199,8 @@ def test_unknown_slug_is_a_404(client, db, name):
         # + statements for an incident), and the counts:
         # - a place: the counts table, total and every facet at once (was a bounded count and 4 facet queries);
         # - an incident: the ids of the first matching rows (count and facet sample at once), then every facet
-        #   over them in one query (was three: places, tags, roles with sources);
+        #   over them in one query (was three: places, tags, roles with sources); on PostgreSQL the values every
+        #   facet counts come with the ids (pagination.first_rows), one query fewer;
         # - a source: the counts table for the total and places, then the first rows' ids with what the tag, role
         #   and source facets count, read off the list index in one query (was three).
         ("testimony:place", "almaty", 9),
@@ -210,6 +212,8 @@ def test_query_count_does_not_grow_with_rows(
     client, places, siege, source, django_assert_num_queries, name, slug, queries
 ):
     url = reverse(name, args=[slug])
+    if name == "testimony:incident" and connection.vendor == "postgresql":
+        queries -= 1
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
     for n in range(30):
