@@ -9,6 +9,6 @@ class TestimonyConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import pagecache, signals  # noqa: F401  (keep the search index, counts and page cache current)
+        from . import checks, pagecache, signals  # noqa: F401  (deploy checks; keep the index, counts and pages current)
 
         post_migrate.connect(pagecache.after_migrate, sender=self, dispatch_uid="pagecache-after-migrate")

@@ -63,6 +63,24 @@ def test_a_redis_url_shares_the_page_store():
     assert '"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}' in result.stdout  # a store that hangs
 
 
+def _deploy_check(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "PAGE_CACHE", "DEBUG", "KEEP_"))}
+    clean.update(PRODUCTION, **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+
+
+def test_check_deploy_asks_for_a_shared_page_store_until_one_is_set():
+    alone = _deploy_check()
+    assert "testimony.W001" in alone.stderr + alone.stdout
+    assert "set PAGE_CACHE_URL=redis://host:port/db" in alone.stderr + alone.stdout
+    shared = _deploy_check(PAGE_CACHE_URL="redis://cache.internal:6379/2")  # the check reads settings, not Redis
+    assert "testimony.W001" not in shared.stderr + shared.stdout
+    off = _deploy_check(PAGE_CACHE_SECONDS="0")
+    assert "testimony.W001" not in off.stderr + off.stdout
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
