@@ -141,7 +141,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL starts a sequential scan of a large table wherever another scan of it is reading, and a bounded
     # count keeps the first 10,001 rows a scan finds, whose first 1,000 the "about" facets count. A common word sorted
     # by date then showed different approximate counts on each reading (at a million, four views of one page gave
-    # four different facet panels). Off, every scan starts at the table's first page: the same rows every time.
+    # four different facet panels). Off, every sequential scan starts at the table's first page: between two writes,
+    # the same rows every time (index and bitmap scans already return them in a fixed order).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", PG_SESSION)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # FTS5 writes and reads happen beside ordinary ones; WAL lets readers run during a write.

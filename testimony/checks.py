@@ -1,7 +1,23 @@
-"""Checks ``manage.py check --deploy`` runs: settings a production archive should not leave as they are."""
+"""System checks: settings the archive cannot run with, and (``check --deploy``) ones production should not keep."""
+
+import importlib.util
 
 from django.conf import settings
 from django.core import checks
+
+
+@checks.register(checks.Tags.caches)
+def page_store_can_be_reached(app_configs=None, **kwargs):
+    """A shared page store needs the Redis client; without it every page would fail, not just miss."""
+    if not settings.CACHES["pages"]["BACKEND"].endswith("RedisCache") or _installed("redis"):
+        return []
+    return [
+        checks.Error(
+            "PAGE_CACHE_URL is set, but the Redis client is not installed.",
+            hint="pip install -e '.[redis]', or leave PAGE_CACHE_URL unset to keep pages in each process.",
+            id="testimony.E001",
+        )
+    ]
 
 
 @checks.register(checks.Tags.caches, deploy=True)
@@ -18,3 +34,7 @@ def page_store_is_shared(app_configs=None, **kwargs):
             id="testimony.W001",
         )
     ]
+
+
+def _installed(package: str) -> bool:
+    return importlib.util.find_spec(package) is not None

@@ -254,10 +254,10 @@ def _count_rows(queryset, ranked) -> ResultCount:
     # key instead of running the filters (a search, say) once more per facet.
     cap = pagination.COUNT_CAP
     if not ranked:
-        # In the order the scan finds them: the same rows on every reading, as sessions never join a scan already
-        # under way (settings.PG_SESSION), and so the same "about" counts. What the facets count of the first of
-        # them comes in the same query (off the list index, where it serves the filters), kept with them.
-        first = pagination.first_rows(queryset, cap, SAMPLE_SIZE, FACET_COLUMNS)
+        # In the order the scan finds them: between two writes, the same rows on every reading, as sessions never
+        # join a scan already under way (settings.PG_SESSION), and so the same "about" counts. What the facets
+        # count of the first of them comes in the same query (off the list index, where it serves the filters).
+        first = search.first_rows(queryset, cap, SAMPLE_SIZE, FACET_COLUMNS)
         return ResultCount(min(first.found, cap), first.found > cap, ids=first.ids, sample=first.values)
     # In id order: the same matches on every page view (a parallel scan returns them in any order), the oldest.
     # The facets' sample comes with them: the values they count, read from the rows the search tests anyway.

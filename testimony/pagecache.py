@@ -60,6 +60,19 @@ logger = logging.getLogger(__name__)
 # time.monotonic() until which this process leaves the store alone (see _read).
 _store_paused_until = 0.0
 
+
+def _store_errors() -> tuple:
+    """What a store raises when it cannot be reached or answer in time: the system's socket errors, and Redis's own.
+    Anything else (a missing package, a value that cannot be pickled) is a fault to see, not a miss."""
+    try:
+        from redis.exceptions import RedisError
+    except ImportError:
+        return (OSError,)
+    return (OSError, RedisError)
+
+
+STORE_ERRORS = _store_errors()
+
 # The generation the current request reads under: a one-item list the middleware sets per public read, filled
 # when first needed (None: not read yet); no list outside such a request.
 _request_generation: ContextVar[list | None] = ContextVar("request_generation", default=None)
@@ -126,7 +139,7 @@ def _read(key):
         return None
     try:
         return caches[ALIAS].get(key)
-    except Exception as error:  # noqa: BLE001 - whatever a cache backend raises, the page is rendered instead
+    except STORE_ERRORS as error:
         _failed(error)
         return None
 
@@ -137,7 +150,7 @@ def _keep(key, value):
         return
     try:
         caches[ALIAS].set(key, value, settings.PAGE_CACHE_SECONDS)
-    except Exception as error:  # noqa: BLE001
+    except STORE_ERRORS as error:
         _failed(error)
 
 
@@ -174,7 +187,8 @@ def changed(using: str = "default"):
 
 def after_migrate(sender, using="default", apps=None, **kwargs):
     """After ``migrate``, which every deploy runs: a new generation, so that no page rendered by the code before the
-    deploy is served by the code after it from a store that outlived the old processes (a shared Redis does)."""
+    deploy is served by the code after it from a store that outlived the old processes (a shared Redis does).
+    ``flush`` and the creation of a test database send the same signal: a new generation there is harmless."""
     if apps is not None:
         try:
             apps.get_model("testimony", "Counter")

@@ -8,11 +8,8 @@ a reader who needs them narrows the filters instead, and the deepest OFFSET stay
 
 import math
 import re
-from typing import NamedTuple
 
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
-from django.db import connections
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -35,47 +32,6 @@ def bounded_count(queryset, cap: int | None = None) -> int:
     """How many rows match, counting no further than ``cap + 1`` (``COUNT_CAP`` by default). One query."""
     cap = COUNT_CAP if cap is None else cap
     return queryset.order_by().values("pk")[: cap + 1].count()
-
-
-class FirstRows(NamedTuple):
-    """What :func:`first_rows` answers."""
-
-    found: int  # how many of the first cap + 1 rows exist (more than cap: more match than are counted)
-    ids: list  # the ids of the first ``sample`` of them, in the order they were found
-    values: list  # for each of ``ids``, a tuple of the ``columns`` asked for (none asked: empty)
-
-
-def first_rows(queryset, cap: int, sample: int, columns: tuple = ()) -> FirstRows:
-    """A bounded count (at most ``cap + 1`` rows, in the order the database finds them) that also answers the ids
-    and ``columns`` of the first ``sample`` of those rows, as :class:`FirstRows`.
-
-    PostgreSQL: one query, which counts the rows and collects the first ones itself and answers a single row
-    (handing 10,001 rows to Python to keep 1,000 would cost more than finding them). Where an index holds the
-    columns, as the list indexes hold what the facets count, no row of the table is read at all; reading the
-    values afterwards by id visited every one of them. SQLite: the ids, then the values of the first ones by id.
-    """
-    first = queryset.order_by().values_list("pk", *columns)[: cap + 1]
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
-        ids = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
-        model = queryset.model
-        values = list(model._default_manager.filter(pk__any_of=ids[:sample]).values_list(*columns)) if ids else []
-        return FirstRows(len(ids), ids[:sample], values if columns else [])
-    try:
-        sql, params = first.query.sql_with_params()
-    except EmptyResultSet:  # a queryset that can match nothing (none(), an empty list of ids): no query at all
-        return FirstRows(0, [], [])
-    names = ["id", *(f"c{n}" for n in range(len(columns)))]
-    arrays = ", ".join(f"array_agg(f.{name} ORDER BY f.n) FILTER (WHERE f.n <= %s)" for name in names)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*), {arrays} FROM (SELECT s.*, row_number() OVER () AS n"
-            f" FROM ({sql}) AS s({', '.join(names)})) AS f",
-            [*([sample] * len(names)), *params],
-        )
-        found, ids, *arrays_found = cursor.fetchone()
-    values = list(zip(*arrays_found, strict=True)) if columns and ids else []
-    return FirstRows(found, ids or [], values)
 
 
 def parse_page_number(value: str | None) -> int:

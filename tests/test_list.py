@@ -143,20 +143,6 @@ def test_count_below_the_cap_is_exact(client, db, monkeypatch):
     assert "these counts are taken from" not in response.text
 
 
-def test_the_first_rows_count_up_to_the_cap_and_bring_the_first_ones_values(db, django_assert_max_num_queries):
-    place = factories.make_place("Aktau")
-    made = [factories.make_testimony(f"Account {n}", place=place) for n in range(7)]
-    public = Testimony.objects.public()
-    with django_assert_max_num_queries(2):  # one on PostgreSQL; SQLite reads the values by id after
-        first = pagination.first_rows(public, cap=5, sample=3, columns=("place_id", "number"))
-    assert first.found == 6  # one more than the cap: more match than are counted
-    assert first.ids == [t.pk for t in made[:3]]  # in the order found, here the order they were added
-    assert first.values == [(place.pk, t.number) for t in made[:3]]
-    assert pagination.first_rows(public, cap=10, sample=3).found == 7
-    assert pagination.first_rows(public, cap=10, sample=3).values == []  # no columns asked
-    assert pagination.first_rows(public.none(), cap=10, sample=3, columns=("number",)) == (0, [], [])
-
-
 def test_sort_orders(client, db):
     early = factories.make_testimony("Early", date_start=datetime.date(2022, 1, 3))
     late = factories.make_testimony("Late", date_start=datetime.date(2022, 1, 9))
@@ -286,7 +272,7 @@ def test_query_count_does_not_grow_with_rows(client, db, django_assert_num_queri
     # until the rows carried their tags' ids and the facets became one query; and a query for each place, tag,
     # source or incident named, and one for a place's subtree, until the filters found them in the vocabulary; and
     # 7 for a search until its facets' values came with its ranked matches. Counted from the rows, PostgreSQL
-    # answers the ids and the values the facets count in one query (pagination.first_rows); SQLite reads the
+    # answers the ids and the values the facets count in one query (search.first_rows); SQLite reads the
     # values by id after.
     from_rows = 6 if connection.vendor == "postgresql" else 7
     expected = 6 if not params or "q" in params else from_rows + lookups

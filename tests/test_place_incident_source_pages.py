@@ -200,7 +200,7 @@ def test_unknown_slug_is_a_404(client, db, name):
         # - a place: the counts table, total and every facet at once (was a bounded count and 4 facet queries);
         # - an incident: the ids of the first matching rows (count and facet sample at once), then every facet
         #   over them in one query (was three: places, tags, roles with sources); on PostgreSQL the values every
-        #   facet counts come with the ids (pagination.first_rows), one query fewer;
+        #   facet counts come with the ids (search.first_rows), one query fewer;
         # - a source: the counts table for the total and places, then the first rows' ids with what the tag, role
         #   and source facets count, read off the list index in one query (was three).
         ("testimony:place", "almaty", 9),

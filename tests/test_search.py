@@ -180,6 +180,23 @@ def test_the_first_matches_bring_the_values_asked_for_in_the_same_query(db, inde
     assert nothing.first_values == []
 
 
+def test_the_first_rows_are_counted_up_to_the_cap_each_with_its_own_values(db, django_assert_num_queries):
+    # Not a search: a bounded count that brings the first rows' values, asked as each engine asks best. Later rows
+    # carry earlier dates, so values returned in the list's date order would not pair with their ids.
+    made = [factories.make_testimony(f"Account {n}", date_start=datetime.date(2022, 1, 20 - n)) for n in range(7)]
+    values = {t.pk: (t.number, t.date_start) for t in made}
+    public = Testimony.objects.public()
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):  # SQLite reads values by id
+        first = search.first_rows(public, cap=5, sample=3, columns=("number", "date_start"))
+    assert first.found == 6  # one more than the cap: more match than are counted
+    assert len(set(first.ids)) == 3
+    assert first.values == [values[pk] for pk in first.ids]
+    everything = search.first_rows(public, cap=10, sample=3)
+    assert (everything.found, len(everything.ids), everything.values) == (7, 3, [])  # no columns asked
+    with django_assert_num_queries(0):
+        assert search.first_rows(public.none(), cap=10, sample=3, columns=("number",)) == (0, [], [])
+
+
 def test_the_snippet_marks_each_matched_word(db, indexed):
     filler = "The crowd waited on the square and nobody knew what would happen next. " * 6
     with indexed():

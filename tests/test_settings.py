@@ -71,6 +71,16 @@ def _deploy_check(**env):
     )
 
 
+def test_a_shared_page_store_without_the_redis_client_stops_the_checks(settings, monkeypatch):
+    from testimony import checks
+
+    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+    monkeypatch.setattr(checks, "_installed", lambda package: False)  # as on a machine without it
+    assert [error.id for error in checks.page_store_can_be_reached()] == ["testimony.E001"]
+    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "testimony.pagestore.BoundedMemoryCache"}}
+    assert checks.page_store_can_be_reached() == []
+
+
 def test_check_deploy_asks_for_a_shared_page_store_until_one_is_set():
     alone = _deploy_check()
     assert "testimony.W001" in alone.stderr + alone.stdout

@@ -57,7 +57,7 @@ from .index import (
     unindex,
     uninstall,
 )
-from .querying import HIGHLIGHT_START, HIGHLIGHT_STOP, rank_first_matches, search
+from .querying import HIGHLIGHT_START, HIGHLIGHT_STOP, FirstRows, first_rows, rank_first_matches, search
 from .terms import MAX_QUERY_LENGTH, STOP_WORDS, ParsedQuery, SearchQueryError, clean_query, parse
 
 __all__ = [
@@ -74,11 +74,13 @@ __all__ = [
     "REINDEX_CHUNK",
     "STOP_WORDS",
     "TAG_TOKEN",
+    "FirstRows",
     "ParsedQuery",
     "SearchQueryError",
     "clean_query",
     "clear",
     "ensure_installed",
+    "first_rows",
     "install",
     "optimize",
     "parse",

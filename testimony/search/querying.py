@@ -1,9 +1,10 @@
-"""Finding and ranking the matches on each engine: PostgreSQL's tsvector and GIN index, SQLite's FTS5."""
+"""Finding, ranking and counting the matches on each engine: PostgreSQL's tsvector and GIN index, SQLite's FTS5."""
 
 import datetime
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, FloatField, TextField, Value
 from django.db.models.expressions import RawSQL
@@ -130,7 +131,7 @@ def rank_first_matches(matches, cap: int, sample: int, columns: tuple = ()) -> F
         return FirstMatches(
             len(rows), [row[0] for row in rows[:sample]], best_first, [row[3:] for row in rows[:sample]]
         )
-    sql, params = first.query.sql_with_params()
+    sql, params = _compiled(first)
     names = [f"c{n}" for n in range(len(columns))]
     values = "".join(f", array_agg(m.{name} ORDER BY m.id) FILTER (WHERE m.n <= %s)" for name in names)
     with connections[matches.db].cursor() as cursor:
@@ -144,6 +145,54 @@ def rank_first_matches(matches, cap: int, sample: int, columns: tuple = ()) -> F
         found, first_ids, best_first, *arrays = cursor.fetchone()
     first_values = list(zip(*arrays, strict=True)) if columns and first_ids else []
     return FirstMatches(found, first_ids or [], best_first or [], first_values)
+
+
+class FirstRows(NamedTuple):
+    """What :func:`first_rows` answers."""
+
+    found: int  # how many of the first cap + 1 rows exist (more than cap: more match than are counted)
+    ids: list  # the ids of the first ``sample`` of them, in the order they were found
+    values: list  # for each of ``ids``, in the same order, a tuple of the ``columns`` asked for (none asked: empty)
+
+
+def first_rows(queryset, cap: int, sample: int, columns: tuple = ()) -> FirstRows:
+    """A bounded count (at most ``cap + 1`` rows, in the order the database finds them) that also answers the ids
+    and ``columns`` (concrete fields) of the first ``sample`` of those rows, as :class:`FirstRows`. Not a search:
+    here because the way to ask differs by engine.
+
+    PostgreSQL: one query, which counts the rows and collects the first ones itself and answers a single row
+    (handing 10,001 rows to Python to keep 1,000 would cost more than finding them). Where an index holds the
+    columns, as the list indexes hold what the facets count, no row of the table is read at all; reading the
+    values afterwards by id visited every one of them. SQLite: the ids, then the values of the first ones by id.
+    """
+    connection = connections[queryset.db]
+    if not is_postgres(connection):
+        ids = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
+        if not columns or not ids:
+            return FirstRows(len(ids), ids[:sample], [])
+        rows = queryset.model._default_manager.filter(pk__any_of=ids[:sample]).values_list("pk", *columns)
+        by_id = {row[0]: row[1:] for row in rows}
+        return FirstRows(len(ids), ids[:sample], [by_id[pk] for pk in ids[:sample]])
+    try:
+        sql, params = _compiled(queryset.order_by().values_list("pk", *columns)[: cap + 1])
+    except EmptyResultSet:  # a queryset that can match nothing (none(), an empty list of ids): no query at all
+        return FirstRows(0, [], [])
+    names = ["id", *(f"c{n}" for n in range(len(columns)))]
+    arrays = ", ".join(f"array_agg(f.{name} ORDER BY f.n) FILTER (WHERE f.n <= %s)" for name in names)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), {arrays} FROM (SELECT s.*, row_number() OVER () AS n"
+            f" FROM ({sql}) AS s({', '.join(names)})) AS f",
+            [*([sample] * len(names)), *params],
+        )
+        found, ids, *arrays_found = cursor.fetchone()
+    values = list(zip(*arrays_found, strict=True)) if columns and ids else []
+    return FirstRows(found, ids or [], values)
+
+
+def _compiled(queryset):
+    """``(sql, params)`` of a queryset, compiled for the database it reads from (the replica's, for a reader)."""
+    return queryset.query.get_compiler(using=queryset.db).as_sql()
 
 
 class _TokenQuery(SearchQuery):
