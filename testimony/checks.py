@@ -9,7 +9,7 @@ from django.core import checks
 @checks.register(checks.Tags.caches)
 def page_store_can_be_reached(app_configs=None, **kwargs):
     """A shared page store needs the Redis client; without it every page would fail, not just miss."""
-    if not settings.CACHES["pages"]["BACKEND"].endswith("RedisCache") or _installed("redis"):
+    if not _shared_store() or _installed("redis"):
         return []
     return [
         checks.Error(
@@ -24,7 +24,7 @@ def page_store_can_be_reached(app_configs=None, **kwargs):
 def page_store_is_shared(app_configs=None, **kwargs):
     """Pages kept in each process's memory are rendered again by every process after each change; with gunicorn's
     several workers a shared store renders them once (README, "Page cache on the server")."""
-    if settings.PAGE_CACHE_SECONDS <= 0 or settings.CACHES["pages"]["BACKEND"].endswith("RedisCache"):
+    if settings.PAGE_CACHE_SECONDS <= 0 or _shared_store():
         return []
     return [
         checks.Warning(
@@ -38,3 +38,8 @@ def page_store_is_shared(app_configs=None, **kwargs):
 
 def _installed(package: str) -> bool:
     return importlib.util.find_spec(package) is not None
+
+
+def _shared_store() -> bool:
+    """Whether the page store is one Redis for every process (``PAGE_CACHE_URL``)."""
+    return settings.CACHES["pages"]["BACKEND"].endswith("RedisCache")
