@@ -1,7 +1,8 @@
 """Full-text search over testimonies: the only package that knows which database engine is underneath.
 
-Three modules, imported from here: :mod:`.terms` (the reader's text, parsed), :mod:`.querying` (finding and ranking
-the matches on each engine) and :mod:`.index` (the engine's structures and each testimony's entry in them).
+Four modules, imported from here: :mod:`.terms` (the reader's text, parsed), :mod:`.querying` (finding and ranking
+the matches on each engine), :mod:`.excerpts` (PostgreSQL's snippets, cut in Python) and :mod:`.index` (the engine's
+structures and each testimony's entry in them).
 
 One entry point, :func:`search`: a Testimony queryset and the reader's text go in; the same queryset comes out,
 narrowed to the matches, annotated with ``search_rank`` (higher is better) and ``search_snippet`` (an excerpt of the
@@ -15,8 +16,9 @@ bracket cannot make the query fail.
 
 PostgreSQL: a stored, weighted ``tsvector`` in ``Testimony.search_vector`` (title A; tags, places with every place
 above them, witness descriptor and source B; account and translation C) with the GIN index
-``testimony_search_vector_gin``, queried with ``websearch_to_tsquery``, ranked with ``ts_rank`` and excerpted with
-``ts_headline``, all through one text search configuration, :data:`PG_CONFIG` (see :func:`_pg_install`). Each
+``testimony_search_vector_gin``, queried with ``websearch_to_tsquery`` and ranked with ``ts_rank``, all through one
+text search configuration, :data:`PG_CONFIG` (see :func:`_pg_install`); each row's snippet is cut from its account
+as it arrives, with the same Snowball stemmers (:mod:`.excerpts`: a third of ``ts_headline``'s cost). Each
 vector also carries narrowing tokens: its place and every place above it (:data:`PLACE_TOKEN`), its tags
 (:data:`TAG_TOKEN`) and the days it covers (:data:`DAY_TOKEN`), which a search with those filters asks of the same
 index scan; no reader's word can match one, and ranking never sees them.

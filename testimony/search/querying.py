@@ -10,6 +10,7 @@ from django.db.models import F, FloatField, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
+from .excerpts import Highlighter
 from .index import (
     FTS_TABLE,
     LONG_SPAN_TOKEN,
@@ -34,6 +35,7 @@ PG_RANK_WEIGHTS = [0.05, 0.2, 0.5, 1.0]
 # bm25() weights for the FTS5 columns title, context, body: the same order of preference.
 FTS_RANK_WEIGHTS = (10.0, 4.0, 1.0)
 SNIPPET_WORDS = 32
+_EXCERPT = {"words": SNIPPET_WORDS, "ellipsis": ELLIPSIS, "start": HIGHLIGHT_START, "stop": HIGHLIGHT_STOP}
 
 
 def search(queryset, text: str, *, place=None, window=(None, None), tags=()):
@@ -76,7 +78,7 @@ def _narrowing_tokens(place, window, tags) -> str:
 
 
 def _search_postgres(queryset, parsed: ParsedQuery, tokens: str):
-    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+    from django.contrib.postgres.search import SearchQuery, SearchRank
 
     parsed = ParsedQuery(
         tuple(PG_SPLIT.sub(" ", term) for term in parsed.required),
@@ -88,19 +90,9 @@ def _search_postgres(queryset, parsed: ParsedQuery, tokens: str):
         matches = matches.filter(search_vector=_TokenQuery(tokens))  # in the same GIN scan
     return matches.annotate(
         search_rank=SearchRank(F("search_vector"), query, weights=PG_RANK_WEIGHTS),
-        # ts_headline re-parses the text, so PostgreSQL evaluates it after the sort and the LIMIT: only for the
-        # rows of the page that is fetched.
-        search_snippet=SearchHeadline(
-            Concat("body", Value("\n"), "translation", output_field=TextField()),
-            query,
-            config=PG_CONFIG,
-            start_sel=HIGHLIGHT_START,
-            stop_sel=HIGHLIGHT_STOP,
-            max_words=SNIPPET_WORDS,
-            min_words=SNIPPET_WORDS // 2,
-            max_fragments=2,
-            fragment_delimiter=f" {ELLIPSIS} ",
-        ),
+        # The account and its translation, cut and marked in Python as each row arrives (see .excerpts): only for
+        # the rows of the page that is fetched.
+        search_snippet=_Excerpt(Highlighter(parsed.required, **_EXCERPT)),
     ).order_by("-search_rank", "number")
 
 
@@ -193,6 +185,19 @@ def first_rows(queryset, cap: int, sample: int, columns: tuple = ()) -> FirstRow
 def _compiled(queryset):
     """``(sql, params)`` of a queryset, compiled for the database it reads from (the replica's, for a reader)."""
     return queryset.query.get_compiler(using=queryset.db).as_sql()
+
+
+class _Excerpt(Concat):
+    """An account and its translation as the database returns them, handed back as the :class:`Highlighter`'s
+    excerpt of them: ``convert_value`` is the hook Django gives an expression to turn what it fetched into the
+    value the row gets."""
+
+    def __init__(self, highlighter):
+        super().__init__("body", Value("\n"), "translation", output_field=TextField())
+        self.highlighter = highlighter
+
+    def convert_value(self, value, expression, connection):
+        return self.highlighter.excerpt(value)
 
 
 class _TokenQuery(SearchQuery):

@@ -65,7 +65,7 @@ def _fts5_string(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _is_stop_word(word: str) -> bool:
+def is_stop_word(word: str) -> bool:
     return word.lower().replace("ё", "е") in STOP_WORDS
 
 
@@ -96,15 +96,15 @@ def parse(text: str) -> ParsedQuery:
         words = _WORD.findall(term)
         if not words:
             continue  # punctuation only: neither engine would find a word in it
-        if all(_is_stop_word(w) for w in words):
+        if all(is_stop_word(w) for w in words):
             common.append(term)
             continue
-        if _is_stop_word(words[0]) or _is_stop_word(words[-1]):
+        if is_stop_word(words[0]) or is_stop_word(words[-1]):
             # PostgreSQL drops a phrase's leading and trailing stop words ("the barricades" finds "barricades");
             # FTS5 would insist on them. Drop them here so both engines read the phrase the same way.
-            while _is_stop_word(words[0]):
+            while is_stop_word(words[0]):
                 words.pop(0)
-            while _is_stop_word(words[-1]):
+            while is_stop_word(words[-1]):
                 words.pop()
             term = " ".join(words)
         target = excluded if minus else required
