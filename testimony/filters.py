@@ -222,10 +222,11 @@ class TestimonyFilter(django_filters.FilterSet):
     # Filters whose values are found in the vocabulary (the parameter -> the vocabulary's list of those things).
     FROM_VOCABULARY = {"place": "places", "tag": "tags", "source": "sources", "incident": "incidents"}
 
-    def __init__(self, *args, vocabulary=None, within_place=None, **kwargs):
+    def __init__(self, *args, vocabulary=None, within_place=None, snippets=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.vocabulary = vocabulary if vocabulary is not None else Vocabulary.load()
         self.within_place = within_place  # the place the queryset already keeps to (a place's own page), if any
+        self.snippets = snippets  # whether a search's rows carry their excerpts (search.search)
         for name, kind in self.FROM_VOCABULARY.items():
             self.filters[name].extra["kept"] = self.vocabulary.by_slug[kind]
 
@@ -265,6 +266,7 @@ class TestimonyFilter(django_filters.FilterSet):
                 place=self._narrowest_place(data.get("place")),
                 window=(data.get("date_from"), data.get("date_to")),
                 tags=data.get("tag") or (),
+                snippets=self.snippets,
             )
         return self._sorted(queryset, self.sort_key)
 
@@ -297,15 +299,18 @@ class TestimonyFilter(django_filters.FilterSet):
         return bool(getattr(self.form, "cleaned_data", {}).get("q"))
 
 
-def filter_testimonies(params, queryset=None, vocabulary=None, within_place=None):
+def filter_testimonies(params, queryset=None, vocabulary=None, within_place=None, snippets=True):
     """``(filterset, queryset)`` for query parameters; the queryset is empty when the parameters are not valid.
 
     ``queryset`` narrows the public testimonies further (a place's, an incident's); it must itself come from
     ``Testimony.objects.public()``. ``vocabulary``: the page's, if it loaded one (else it is loaded here).
     ``within_place``: the place ``queryset`` keeps to, if it does, for a search to ask the index (``search.search``).
+    ``snippets=False``: a search's rows without their excerpts, for a caller that shows none (an export).
     """
     public = queryset if queryset is not None else Testimony.objects.public()
-    filterset = TestimonyFilter(params, queryset=public, vocabulary=vocabulary, within_place=within_place)
+    filterset = TestimonyFilter(
+        params, queryset=public, vocabulary=vocabulary, within_place=within_place, snippets=snippets
+    )
     if not filterset.is_valid():
         return filterset, Testimony.objects.none()
     return filterset, filterset.qs

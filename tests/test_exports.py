@@ -320,6 +320,29 @@ def test_exports_follow_the_list_filters(client, collection, path):
     assert "Men in balaclavas" not in text
 
 
+@pytest.mark.parametrize("path", ["/testimonies/export.csv", "/testimonies/export.json"])
+def test_the_export_of_a_search_holds_its_matches_and_makes_no_snippets(client, db, path, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from testimony import search
+    from testimony.search.excerpts import Highlighter
+
+    factories.make_testimony("Barricades", body="Barricades stood on the avenue.")
+    factories.make_testimony("Quiet", body="Nothing happened that night.")
+    search.reindex()
+
+    def excerpt(self, text):
+        raise AssertionError("an export shows no snippets")
+
+    monkeypatch.setattr(Highlighter, "excerpt", excerpt)  # PostgreSQL's snippets are cut in Python
+    with CaptureQueriesContext(connection) as queries:
+        text = _body(client.get(path, {"q": "barricades"}))
+    assert "Barricades stood on the avenue." in text
+    assert "Nothing happened" not in text
+    assert not [q for q in queries.captured_queries if "snippet(" in q["sql"]]  # SQLite's snippet() alike
+
+
 def test_exports_follow_the_statement_filter(client, collection):
     statement = collection["statement"].identifier
 

@@ -38,7 +38,7 @@ SNIPPET_WORDS = 32
 _EXCERPT = {"words": SNIPPET_WORDS, "ellipsis": ELLIPSIS, "start": HIGHLIGHT_START, "stop": HIGHLIGHT_STOP}
 
 
-def search(queryset, text: str, *, place=None, window=(None, None), tags=()):
+def search(queryset, text: str, *, place=None, window=(None, None), tags=(), snippets=True):
     """Narrow a Testimony queryset to the rows matching the reader's text, best first.
 
     Adds ``search_rank`` (a float, higher is better) and ``search_snippet`` (see the module docstring) and orders by
@@ -58,11 +58,14 @@ def search(queryset, text: str, *, place=None, window=(None, None), tags=()):
     place tree (it holds nearly every row, which would only slow the scan) and windows longer than
     :data:`MAX_DAY_TOKENS` days or open at one end. The place and tag tokens move in the transaction that moves a
     place or changes a tag link; the day tokens with the rest of the vector, after the testimony's save commits.
+
+    ``snippets=False``: no ``search_snippet``, for rows that will not show one (an export of the results), which
+    then do not read their accounts twice or excerpt each one.
     """
     parsed = parse(text)
     if is_postgres():
-        return _search_postgres(queryset, parsed, _narrowing_tokens(place, window, tags))
-    return _search_sqlite(queryset, parsed)
+        return _search_postgres(queryset, parsed, _narrowing_tokens(place, window, tags), snippets)
+    return _search_sqlite(queryset, parsed, snippets)
 
 
 def _narrowing_tokens(place, window, tags) -> str:
@@ -77,7 +80,7 @@ def _narrowing_tokens(place, window, tags) -> str:
     return " & ".join(asked)
 
 
-def _search_postgres(queryset, parsed: ParsedQuery, tokens: str):
+def _search_postgres(queryset, parsed: ParsedQuery, tokens: str, snippets: bool):
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
     parsed = ParsedQuery(
@@ -88,12 +91,12 @@ def _search_postgres(queryset, parsed: ParsedQuery, tokens: str):
     matches = queryset.filter(search_vector=query)  # search_vector @@ query: served by the GIN index
     if tokens:
         matches = matches.filter(search_vector=_TokenQuery(tokens))  # in the same GIN scan
-    return matches.annotate(
-        search_rank=SearchRank(F("search_vector"), query, weights=PG_RANK_WEIGHTS),
+    matches = matches.annotate(search_rank=SearchRank(F("search_vector"), query, weights=PG_RANK_WEIGHTS))
+    if snippets:
         # The account and its translation, cut and marked in Python as each row arrives (see .excerpts): only for
         # the rows of the page that is fetched.
-        search_snippet=_Excerpt(Highlighter(parsed.required, **_EXCERPT)),
-    ).order_by("-search_rank", "number")
+        matches = matches.annotate(search_snippet=_Excerpt(Highlighter(parsed.required, **_EXCERPT)))
+    return matches.order_by("-search_rank", "number")
 
 
 class FirstMatches(NamedTuple):
@@ -212,22 +215,23 @@ class _TokenQuery(SearchQuery):
         return "%s::tsquery", [self.tokens]
 
 
-def _search_sqlite(queryset, parsed: ParsedQuery):
+def _search_sqlite(queryset, parsed: ParsedQuery, snippets: bool):
     # Join the FTS5 table once (rowid = testimony id) rather than probing it from a correlated subquery: bm25()
     # needs corpus statistics that FTS5 computes once per scan, and snippet() only works inside that scan.
     # extra(tables=...) is Django's one way to put a virtual table in FROM; the join condition is written against
     # ``pk`` so it survives Django relabelling the testimony table when the queryset is used as a subquery.
-    return (
+    matches = (
         queryset.extra(tables=[FTS_TABLE], where=[f"{FTS_TABLE} MATCH %s"], params=[parsed.as_fts5()])
         .filter(pk=RawSQL(f"{FTS_TABLE}.rowid", ()))
-        .annotate(
-            # bm25() is lower for better matches; negate it so that, as on PostgreSQL, higher is better.
-            search_rank=RawSQL(f"-bm25({FTS_TABLE}, %s, %s, %s)", FTS_RANK_WEIGHTS, output_field=FloatField()),
+        # bm25() is lower for better matches; negate it so that, as on PostgreSQL, higher is better.
+        .annotate(search_rank=RawSQL(f"-bm25({FTS_TABLE}, %s, %s, %s)", FTS_RANK_WEIGHTS, output_field=FloatField()))
+    )
+    if snippets:
+        matches = matches.annotate(
             search_snippet=RawSQL(
                 f"snippet({FTS_TABLE}, 2, %s, %s, %s, %s)",
                 (HIGHLIGHT_START, HIGHLIGHT_STOP, ELLIPSIS, SNIPPET_WORDS),
                 output_field=TextField(),
-            ),
+            )
         )
-        .order_by("-search_rank", "number")
-    )
+    return matches.order_by("-search_rank", "number")

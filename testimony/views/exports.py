@@ -12,9 +12,9 @@ from testimony.filters import filter_testimonies
 def _filtered_testimonies(request):
     """The public testimonies the list page shows for these parameters, or (None, errors) when one is bad.
 
-    ``page`` is ignored: an export is the whole filtered set, in the list's order.
+    ``page`` is ignored: an export is the whole filtered set, in the list's order, without a search's snippets.
     """
-    filterset, testimonies = filter_testimonies(request.GET)
+    filterset, testimonies = filter_testimonies(request.GET, snippets=False)
     if filterset.errors:
         return None, filterset.errors
     return testimonies, None
