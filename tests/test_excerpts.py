@@ -114,3 +114,11 @@ def test_an_account_cannot_forge_a_match_or_an_empty_one_show_punctuation():
     assert marked(["square"], "A \ue000forged\ue001 mark on the square.") == ["square"]
     assert "\ue000" not in Highlighter(["square"], words=8).excerpt("\ue000forged\ue001 square")
     assert excerpt(["square"], "!!! ... ---") == ""
+
+
+def test_a_fragment_keeps_a_hyphenated_word_whole():
+    text = " ".join(f"w{n}" for n in range(30)) + " Из-за баррикад стреляли. " + " ".join(f"v{n}" for n in range(30))
+    snippet = excerpt(["стреляли"], text, words=8)
+    assert "Из-за баррикад [стреляли]" in snippet
+    text = " ".join(f"w{n}" for n in range(30)) + " gunfire near Alma-Ata station"
+    assert excerpt(["gunfire"], text, words=3).endswith("[gunfire] near Alma-Ata …")  # not "Alma …"

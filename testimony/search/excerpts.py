@@ -29,6 +29,8 @@ from .terms import is_stop_word
 _WORD = re.compile(r"[^\W_]+")  # letters and digits, as terms._WORD
 _CLINGS = re.compile(r"[^\w\s]{0,10}")  # punctuation with no space between it and a word: «quotes», a full stop
 _PUNCTUATION = re.compile(r"[^\w\s]")
+_JOINED_BEFORE = re.compile(r"(?:[^\W_]+[-'’])+$")  # words joined to the next by a hyphen or an apostrophe
+_JOINED_AFTER = re.compile(r"(?:[-'’][^\W_]+)+")
 _stemmers = threading.local()  # PyStemmer's stemmers are not safe to share between threads
 MAX_MARKED = 1000  # matches looked at in one account: more than any real account holds
 _CHARS_PER_WORD = 7  # a word and the space after it, on average: to judge a fragment's reach without splitting
@@ -165,6 +167,13 @@ class Highlighter:
             end = match.end()
             if count == self.words:
                 break
+        # Whole compounds ("Из-за", "Alma-Ata", "O'Brien") at either end, then the punctuation that clings on.
+        joined = _JOINED_BEFORE.search(text, max(0, begin - 40), begin)
+        if joined:
+            begin = joined.start()
+        joined = _JOINED_AFTER.match(text, end)
+        if joined:
+            end = joined.end()
         for _ in range(10):
             if begin == 0 or not _PUNCTUATION.match(text, begin - 1):
                 break
