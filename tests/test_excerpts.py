@@ -122,3 +122,21 @@ def test_a_fragment_keeps_a_hyphenated_word_whole():
     assert "Из-за баррикад [стреляли]" in snippet
     text = " ".join(f"w{n}" for n in range(30)) + " gunfire near Alma-Ata station"
     assert excerpt(["gunfire"], text, words=3).endswith("[gunfire] near Alma-Ata …")  # not "Alma …"
+
+
+def test_a_long_chain_of_hyphenated_words_does_not_stretch_the_excerpt():
+    snippet = excerpt(["gunfire"], "They heard gunfire near " + "-".join(["ab"] * 3400) + " the end.", words=3)
+    assert len(snippet) < 60
+
+
+def test_the_second_fragment_shows_a_searched_word_the_first_could_not_hold():
+    text = "Gunfire! " * 1200 + " ".join(f"w{n}" for n in range(40)) + " the station burned."
+    snippet = excerpt(["gunfire", "station"], text, words=8)
+    assert "[station]" in snippet and "[Gunfire]" in snippet
+
+
+def test_a_fragment_of_short_words_is_judged_by_the_words_it_shows():
+    filler = " ".join(f"w{n}" for n in range(40))
+    text = f"gunfire a b c d e f g h i j station {filler} gunfire near the station {filler}"
+    snippet = Highlighter(["gunfire", "station"], words=8, fragments=1, start="[", stop="]").excerpt(text)
+    assert "[gunfire] near the [station]" in snippet

@@ -29,10 +29,13 @@ from .terms import is_stop_word
 _WORD = re.compile(r"[^\W_]+")  # letters and digits, as terms._WORD
 _CLINGS = re.compile(r"[^\w\s]{0,10}")  # punctuation with no space between it and a word: «quotes», a full stop
 _PUNCTUATION = re.compile(r"[^\w\s]")
-_JOINED_BEFORE = re.compile(r"(?:[^\W_]+[-'’])+$")  # words joined to the next by a hyphen or an apostrophe
-_JOINED_AFTER = re.compile(r"(?:[-'’][^\W_]+)+")
+# Up to three words joined to a fragment's first or last one by a hyphen or an apostrophe, from a word's start.
+_JOINED_BEFORE = re.compile(r"(?<![\w'’-])(?:[^\W_]+[-'’]){1,3}\Z")
+_JOINED_AFTER = re.compile(r"(?:[-'’][^\W_]+){1,3}(?![-'’]?\w)")
+_JOINER = re.compile(r"(?<=\w)[-'’]")
 _stemmers = threading.local()  # PyStemmer's stemmers are not safe to share between threads
-MAX_MARKED = 1000  # matches looked at in one account: more than any real account holds
+MAX_PER_WORD = 500  # matches of one searched word looked at in an account: more than a real one holds
+CANDIDATES_CUT = 4  # fragments cut to check the estimate, at most, per fragment chosen
 _CHARS_PER_WORD = 7  # a word and the space after it, on average: to judge a fragment's reach without splitting
 
 
@@ -93,15 +96,18 @@ class Highlighter:
 
     def marked(self, text: str) -> list:
         """``(start, end, stem)`` of the words of ``text`` that stem like a searched word, in order (at most
-        :data:`MAX_MARKED`)."""
-        found = []
+        :data:`MAX_PER_WORD` of each searched word)."""
+        found, seen, full = [], dict.fromkeys(self.stems, 0), 0
         # Searched in a copy with underscores as spaces (the same length), so that "\b" parts words as _WORD does.
         for match in self._candidates.finditer(text.replace("_", " ") if "_" in text else text):
             word_stem = stem(match.group())
-            if word_stem in self.stems:
+            if seen.get(word_stem, MAX_PER_WORD) < MAX_PER_WORD:
                 found.append((*match.span(), word_stem))
-                if len(found) == MAX_MARKED:
-                    break
+                seen[word_stem] += 1
+                if seen[word_stem] == MAX_PER_WORD:
+                    full += 1
+                    if full == len(seen):
+                        break
         return found
 
     def excerpt(self, text: str) -> str:
@@ -117,10 +123,11 @@ class Highlighter:
         if not _WORD.search(text):
             return ""
         marked = self.marked(text)
-        fragments, left = [], marked
+        fragments, left, shown = [], marked, set()
         while left and len(fragments) < self.fragments:
-            begin, end = self._fragment(text, self._best(left))
+            begin, end = self._best_fragment(text, left, shown)
             fragments.append((begin, end))
+            shown |= {word_stem for start, _, word_stem in left if begin <= start < end}
             left = [match for match in left if not begin <= match[0] < end]
         fragments = sorted(fragments) or [self._fragment(text, 0)]
         merged = [fragments[0]]
@@ -137,21 +144,33 @@ class Highlighter:
             out = f"{out} {self.ellipsis}"
         return out
 
-    def _best(self, marked: list) -> int:
-        """The offset of the match to start a fragment with: the one followed by the most different searched words
-        within the fragment, then by the most matches, then the earliest. The fragment's reach is estimated in
-        characters, which needs no splitting into words."""
+    def _best_fragment(self, text: str, marked: list, shown: set) -> tuple:
+        """``(begin, end)`` of the fragment holding the most different searched words not ``shown`` by another
+        fragment, then the most different ones, then the most matches, then the earliest, starting :attr:`lead`
+        words before one of ``marked``. Candidates are ranked on an estimate of
+        a fragment's reach in characters, which needs no splitting into words; the best is then cut, and if it holds
+        less than estimated (short words), the next ones too, up to :data:`CANDIDATES_CUT`."""
         offsets = [start for start, _, _ in marked]
         by_stem: dict = {}
         for start, _, word_stem in marked:
             by_stem.setdefault(word_stem, []).append(start)
+
+        def score(begin, end):
+            held = {word_stem for word_stem, starts in by_stem.items() if _holds(starts, begin, end)}
+            count = bisect.bisect_left(offsets, end) - bisect.bisect_left(offsets, begin)
+            return (len(held - shown), len(held), count)
+
         reach = (self.words - self.lead) * _CHARS_PER_WORD
-
-        def score(at):
-            held = sum(1 for starts in by_stem.values() if _holds(starts, at, at + reach))
-            return (held, bisect.bisect_left(offsets, at + reach) - bisect.bisect_left(offsets, at), -at)
-
-        return max(offsets, key=score)
+        ranked = sorted(dict.fromkeys(offsets), key=lambda at: (*score(at, at + reach), -at), reverse=True)
+        best = None
+        for at in ranked[:CANDIDATES_CUT]:
+            fragment = self._fragment(text, at)
+            held = (*score(*fragment), -fragment[0])
+            if best is None or held > best[0]:
+                best = (held, fragment)
+            if held[:3] >= score(at, at + reach):
+                break  # it holds what it was ranked for: no other can hold more
+        return best[1]
 
     def _fragment(self, text: str, at: int) -> tuple:
         """``(begin, end)`` offsets of a fragment: :attr:`lead` words before offset ``at``, then words up to
@@ -168,15 +187,15 @@ class Highlighter:
             if count == self.words:
                 break
         # Whole compounds ("Из-за", "Alma-Ata", "O'Brien") at either end, then the punctuation that clings on.
-        joined = _JOINED_BEFORE.search(text, max(0, begin - 40), begin)
+        joined = _JOINED_BEFORE.search(text, max(0, begin - 80), begin)
         if joined:
             begin = joined.start()
-        joined = _JOINED_AFTER.match(text, end)
+        joined = _JOINED_AFTER.match(text, end, end + 80)
         if joined:
             end = joined.end()
         for _ in range(10):
-            if begin == 0 or not _PUNCTUATION.match(text, begin - 1):
-                break
+            if begin == 0 or not _PUNCTUATION.match(text, begin - 1) or _JOINER.match(text, begin - 1):
+                break  # (a hyphen or an apostrophe stuck to a word before it is part of that word)
             begin -= 1
         return begin, _CLINGS.match(text, end).end()
 
