@@ -24,9 +24,9 @@ import unicodedata
 
 import Stemmer
 
+from .terms import WORD as _WORD
 from .terms import is_stop_word
 
-_WORD = re.compile(r"[^\W_]+")  # letters and digits, as terms._WORD
 _CLINGS = re.compile(r"[^\w\s]{0,10}")  # punctuation with no space between it and a word: «quotes», a full stop
 _PUNCTUATION = re.compile(r"[^\w\s]")
 # Up to three words joined to a fragment's first or last one by a hyphen or an apostrophe, from a word's start.

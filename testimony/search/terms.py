@@ -34,7 +34,7 @@ STOP_WORDS = frozenset(
 # A term: an optional "-", then a quoted phrase (an unclosed quote runs to the end) or a run of anything but spaces
 # and quotes.
 _TERM = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"]+))')
-_WORD = re.compile(r"[^\W_]+")  # what both engines' tokenizers treat as a word: letters and digits
+WORD = re.compile(r"[^\W_]+")  # what both engines' tokenizers treat as a word: letters and digits
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ue000\ue001]")
 
 
@@ -93,7 +93,7 @@ def parse(text: str) -> ParsedQuery:
     for match in _TERM.finditer(text):
         minus, phrase, word = match.groups()
         term = " ".join((phrase if phrase is not None else word).split())
-        words = _WORD.findall(term)
+        words = WORD.findall(term)
         if not words:
             continue  # punctuation only: neither engine would find a word in it
         if all(is_stop_word(w) for w in words):
