@@ -485,6 +485,37 @@ PAGE_CACHE = {
 }
 
 
+# wrk's mean latency above this many times the closed loop's is worth a word under the table.
+OMISSION_SHOWN = 1.25
+
+
+def omission_note(archive, connections):
+    """Lines saying where wrk's latencies hold requests it never sent.
+
+    wrk 4 corrects its latencies for coordinated omission (``stats_correct``, run before it prints them): for each
+    request slower than twice a connection's mean interval it records the latencies the requests a steady stream of
+    readers would have sent meanwhile would have seen. Its own connections wait instead, so their mean is fixed by
+    Little's law: connections / throughput. A mean far above that shows how much of a percentile is those added
+    requests: on a page served from the page cache, a few first renderings stretched over thousands of them.
+    """
+    flagged = []
+    for name, stats in archive.items():
+        if not stats.get("requests"):
+            continue
+        closed_loop_ms = connections * stats["duration_us"] / 1000 / stats["requests"]
+        if stats["mean_ms"] > OMISSION_SHOWN * closed_loop_ms:
+            flagged.append(f"{LABELS[name]} (mean {stats['mean_ms']:.1f} ms, its connections' {closed_loop_ms:.1f})")
+    if not flagged:
+        return []
+    return [
+        "wrk corrects its latencies for coordinated omission: each slow request adds the latencies a steady "
+        "stream of readers would have met meanwhile, requests its own connections never sent. Where its mean "
+        "stands more than a quarter above its connections' (connections ÷ throughput, by Little's law), the "
+        "percentiles count many of them: " + "; ".join(flagged) + '. See bench/README.md, "Reading the latencies".',
+        "",
+    ]
+
+
 def report(args, facts, load, archive, ceiling, peer, rss, commands, explain_file):
     ceiling_rps = ceiling["ceiling"]["rps"]
     lines = [
@@ -522,6 +553,7 @@ def report(args, facts, load, archive, ceiling, peer, rss, commands, explain_fil
         "*status* is the answer to the scenario's first URL (the warm-up); a 404 means the page did not exist yet. "
         "*non-2xx* counts such answers during the run: their numbers measure an error page, not the page.",
         "",
+        *omission_note(archive, args.connections),
         f"Gunicorn worker resident memory after the run (from /proc): {', '.join(f'{m:.0f}' for m in rss)} MB "
         f"(max {max(rss):.0f} MB). Ceiling workers: {', '.join(f'{m:.0f}' for m in ceiling['rss'])} MB."
         + (f" Datasette process: {peer['rss']:.0f} MB." if peer.get("rss") else ""),
