@@ -180,3 +180,13 @@ def test_the_counts_table_is_filled_for_the_public_pages(client, db):
     )
     response = client.get("/testimonies/")
     assert f"{public.count()} testimonies" in response.text
+
+
+def test_rows_carry_their_tags_and_role_from_their_commit_before_indexing(db, monkeypatch):
+    monkeypatch.setattr(search, "reindex", lambda ids, **kw: None)  # as if --jobs had not yet indexed them
+    _generate(60)
+    tagged = Testimony.objects.exclude(tag_ids="")
+    assert tagged.count() == Testimony.tags.through.objects.values("testimony").distinct().count() > 0
+    for testimony in Testimony.objects.select_related("witness").prefetch_related("tags"):
+        assert testimony.tag_ids == search.tag_ids_text(tag.pk for tag in testimony.tags.all())
+        assert testimony.witness_role == testimony.witness.role

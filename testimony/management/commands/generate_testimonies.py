@@ -569,7 +569,12 @@ class Command(BaseCommand):
                     "version": 1,
                 }
             )
-            tag_links += [(index, tag) for tag in world.random_tags()]
+            tags = world.random_tags()
+            tag_links += [(index, tag) for tag in tags]
+            # The row's copies of its tags and its witness's role, as indexing would write them: the rows are right
+            # from their commit, before another thread (--jobs) indexes their words.
+            rows[-1]["tag_ids"] = search.tag_ids_text(tags)
+            rows[-1]["witness_role"] = witnesses[witness_of_row[-1]].role
             if statements and rng.random() < 0.06:
                 relation = rng.choices(("corroborates", "contradicts", "context"), (45, 40, 15))[0]
                 xrefs.append((index, relation, rng.choice(statements), None))
