@@ -14,7 +14,8 @@ leading apostrophe (``csv_escape``), which the importer removes (``csv_unescape`
 
 Both writers are generators of text chunks. They walk the queryset with ``iterator(chunk_size=...)`` and prefetch
 per chunk, so memory stays flat and the number of queries grows with the number of chunks, never with rows. Every
-field written comes from ``testimony.public``.
+field written comes from ``testimony.public``; the CSV names a row's tags from its copy of its tag links
+(``Testimony.tag_ids``, as the list's cards do).
 """
 
 import csv
@@ -126,8 +127,9 @@ def testimony_record(testimony, url: str, *, with_cross_references: bool = True)
 
 
 def _csv_value(value) -> str:
-    """One CSV cell. Every cell goes through ``csv_escape``: identifiers, dates, booleans, language codes, choices and
-    http(s) URLs never begin with a formula character, so only free text, and a slug beginning with "-", changes."""
+    """One CSV cell of any value (``csv_row``). It goes through ``csv_escape``: identifiers, dates, booleans, language
+    codes, choices and http(s) URLs never begin with a formula character, so only free text, and a slug beginning
+    with "-", changes. ``csv_chunks`` makes the same cells with a maker chosen per column (``_cell_maker``)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -239,7 +241,8 @@ _CSV_SOURCES = {
 }
 
 
-def _field_at(path: str):
+def _field_at(path: str) -> models.Field:
+    """The model field a ``_CSV_SOURCES`` path reads: a testimony's own, or one of the row it points to."""
     head, _, tail = path.partition("__")
     field = Testimony._meta.get_field(head)
     return field.related_model._meta.get_field(tail) if tail else field
@@ -247,11 +250,9 @@ def _field_at(path: str):
 
 def _check_csv_sources():
     for column, path in _CSV_SOURCES.items():
-        head, _, tail = path.partition("__")
-        assert head in public.PUBLIC_FIELDS[Testimony], column
-        if tail:
-            model = Testimony._meta.get_field(head).related_model
-            assert tail in public.PUBLIC_FIELDS[model], column
+        field = _field_at(path)
+        assert field.name in public.PUBLIC_FIELDS[field.model], column
+        assert path.partition("__")[0] in public.PUBLIC_FIELDS[Testimony], column
     missing = set(CSV_COLUMNS) - set(_CSV_SOURCES) - {"tags", "incidents", "url"}
     assert not missing, missing
 
@@ -290,6 +291,10 @@ def _cell_maker(path: str) -> Callable[[object], str]:
     return _any_cell
 
 
+def _read_cell(position: int, make: Callable[[object], str]):
+    return lambda row, incidents: make(row[position])
+
+
 def _incident_slugs(ids) -> dict[int, list[str]]:
     """``{testimony id: [incident slugs]}`` for these testimonies, in the incidents' own order. One query."""
     through = Testimony.incidents.through
@@ -304,7 +309,8 @@ def _incident_slugs(ids) -> dict[int, list[str]]:
 class _TagSlugs:
     """A row's tags as the CSV names them, from its copy of its tag links (``tag_ids``, ",3,5,"), in the tags' own
     order: one query for every tag's slug, none per row or chunk. The copy changes with the links, in the same
-    transaction (``search.refresh_tag_ids``)."""
+    transaction (``search.refresh_tag_ids``). ``facets.Vocabulary.tags_named`` does the same for the pages, from
+    the vocabulary each process keeps; an export reads the slugs afresh."""
 
     def __init__(self):
         self._slugs = list(Tag.objects.values_list("pk", "slug"))  # in Tag's ordering
@@ -337,27 +343,20 @@ def csv_chunks(testimonies: QuerySet, *, url_for: UrlFor, chunk_size: int = CHUN
     writer.writerow(CSV_COLUMNS)
     yield flush()
     tags_of = _TagSlugs()
-    columns = list(_CSV_SOURCES)
-    makers = [_cell_maker(path) for path in _CSV_SOURCES.values()]
     # Each row read: pk, tag_ids, then the columns' sources in _CSV_SOURCES order.
     rows = testimonies.values_list("pk", "tag_ids", *_CSV_SOURCES.values()).iterator(chunk_size=chunk_size)
-    identifier_at = columns.index("identifier")
-    # Where each CSV column's cell comes from: a made cell (its index among them), or the three computed ones.
-    layout = [columns.index(column) if column in _CSV_SOURCES else column for column in CSV_COLUMNS]
+    at = {column: position for position, column in enumerate(_CSV_SOURCES, start=2)}
+    # Each column's cell, made from the row (and its chunk's incidents): read and made by the column's own maker,
+    # or, for the three not read as they are, computed.
+    cell_of = {column: _read_cell(at[column], _cell_maker(path)) for column, path in _CSV_SOURCES.items()}
+    cell_of["url"] = lambda row, incidents: csv_escape(url_for(row[at["identifier"]]))
+    cell_of["tags"] = lambda row, incidents: tags_of(row[1])
+    cell_of["incidents"] = lambda row, incidents: csv_escape(";".join(incidents.get(row[0], ())))
+    cells = [cell_of[column] for column in CSV_COLUMNS]
     while batch := list(itertools.islice(rows, chunk_size)):
         incidents = _incident_slugs([row[0] for row in batch])
         for count, row in enumerate(batch, start=1):
-            cells = [make(value) for make, value in zip(makers, row[2:], strict=True)]
-            record = []
-            for source in layout:
-                if source == "url":
-                    record.append(csv_escape(url_for(row[2 + identifier_at])))
-                elif source == "tags":
-                    record.append(tags_of(row[1]))
-                elif source == "incidents":
-                    record.append(csv_escape(";".join(incidents.get(row[0], ()))))
-                else:
-                    record.append(cells[source])
+            record = [cell(row, incidents) for cell in cells]
             writer.writerow(record)
             if count % ROWS_PER_WRITE == 0:
                 yield flush()
