@@ -12,10 +12,10 @@ CSV: a header row (``CSV_COLUMNS``), then one testimony a row; slugs joined with
 dates YYYY-MM-DD; no vocabulary and no cross-references. A cell that a spreadsheet would run as a formula gets one
 leading apostrophe (``csv_escape``), which the importer removes (``csv_unescape``).
 
-Both writers are generators of text chunks. They walk the queryset with ``iterator(chunk_size=...)`` and prefetch
-per chunk, so memory stays flat and the number of queries grows with the number of chunks, never with rows. Every
-field written comes from ``testimony.public``; the CSV names a row's tags from its copy of its tag links
-(``Testimony.tag_ids``, as the list's cards do).
+Both writers are generators of text chunks. They walk the queryset with ``iterator(chunk_size=...)`` and ask for
+each chunk's incidents (and, for JSON, cross-references) in one query each, so memory stays flat and the number of
+queries grows with the number of chunks, never with rows. Every field written comes from ``testimony.public``; a
+row's tags are named from its copy of its tag links (``Testimony.tag_ids``, as the list's cards name them).
 """
 
 import csv
@@ -83,53 +83,51 @@ def csv_unescape(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and _CSV_FORMULA.match(cell) else cell
 
 
-def export_queryset(testimonies: QuerySet, *, cross_references: bool = True) -> QuerySet:
-    """The loading plan of an export: public columns only, the joins, then tags, incidents and public links.
-
-    Costs, per chunk of rows: one query, plus one each for tags, incidents and (for JSON) cross-references.
-    """
-    qs = (
-        testimonies.select_related("witness", "place", "source")
-        .only(*public.testimony_load_fields())
-        .prefetch_related(
-            Prefetch("tags", queryset=Tag.objects.only("id", "slug")),
-            Prefetch("incidents", queryset=Incident.objects.only("id", "slug")),
-        )
-    )
-    if cross_references:
-        links = (
-            CrossReference.objects.public()
-            .select_related("statement", "other_testimony")
-            .only("id", "testimony_id", "relation", "note", "statement__identifier", "other_testimony__identifier")
-        )
-        qs = qs.prefetch_related(Prefetch("cross_references", queryset=links))
-    return qs
-
-
-def cross_reference_record(link) -> dict:
-    data = public.public_values(link)
-    record = {"relation": data["relation"]}
-    if data["statement"]:
-        record["statement"] = data["statement"]
+def cross_reference_record(relation: str, statement: str | None, other_testimony: str | None, note: str) -> dict:
+    """One public cross-reference as the JSON export writes it: to a statement or to another testimony, by
+    identifier."""
+    record = {"relation": relation}
+    if statement:
+        record["statement"] = statement
     else:
-        record["testimony"] = data["other_testimony"]
-    record["note"] = data["note"]
+        record["testimony"] = other_testimony
+    record["note"] = note
     return record
 
 
-def testimony_record(testimony, url: str, *, with_cross_references: bool = True) -> dict:
-    """One testimony in the interchange format (the JSON export's line)."""
-    data = public.public_values(testimony)
-    record = {"identifier": data.pop("identifier"), "url": url, **data}
-    if with_cross_references:
-        record["cross_references"] = [cross_reference_record(link) for link in testimony.cross_references.all()]
-    return record
+def _cross_references(ids) -> dict[int, list[dict]]:
+    """``{testimony id: [records]}``: the public cross-references from these testimonies, in the links' own order
+    (relation, then id). One query."""
+    links = (
+        CrossReference.objects.public()
+        .filter(testimony_id__any_of=ids)
+        .order_by("testimony_id", *CrossReference._meta.ordering)
+        .values_list("testimony_id", "relation", "statement__identifier", "other_testimony__identifier", "note")
+    )
+    found = {}
+    for testimony_id, *link in links:
+        found.setdefault(testimony_id, []).append(cross_reference_record(*link))
+    return found
+
+
+# A testimony's links the writers bring per chunk rather than per row: its tags and its incidents, by slug.
+_LINKED = ("tags", "incidents")
+
+
+def testimony_record(testimony, url: str, *, tags: list, incidents: list, cross_references: list) -> dict:
+    """One testimony as the JSON export writes it: identifier and permalink first, then its public fields in
+    allow-list order (its witness's public fields, its place and source by slug, ``tags`` and ``incidents`` as lists
+    of slugs), then its public ``cross_references`` (records of ``cross_reference_record``)."""
+    values = public.public_values(testimony, exclude=_LINKED)
+    linked = {"tags": tags, "incidents": incidents}
+    data = {name: linked[name] if name in linked else values[name] for name in public.PUBLIC_FIELDS[Testimony]}
+    return {"identifier": data.pop("identifier"), "url": url, **data, "cross_references": cross_references}
 
 
 def _csv_value(value) -> str:
-    """One CSV cell of any value (``csv_row``). It goes through ``csv_escape``: identifiers, dates, booleans, language
-    codes, choices and http(s) URLs never begin with a formula character, so only free text, and a slug beginning
-    with "-", changes. ``csv_chunks`` makes the same cells with a maker chosen per column (``_cell_maker``)."""
+    """One CSV cell of any value, for a column whose field no cell maker knows (``_cell_maker``). It goes through
+    ``csv_escape``: identifiers, dates, booleans, language codes, choices and http(s) URLs never begin with a formula
+    character, so only free text, and a slug beginning with "-", changes."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -137,14 +135,6 @@ def _csv_value(value) -> str:
     if isinstance(value, list):
         value = ";".join(value)
     return csv_escape(value)
-
-
-def csv_row(testimony, url: str) -> list:
-    data = testimony_record(testimony, url, with_cross_references=False)
-    witness = data.pop("witness")
-    data["witness_descriptor"] = witness["descriptor"]
-    data["witness_role"] = witness["role"]
-    return [_csv_value(data[column]) for column in CSV_COLUMNS]
 
 
 def vocabulary() -> Iterator[tuple[str, Iterator[dict]]]:
@@ -204,17 +194,32 @@ def json_chunks(
         else:
             yield f"{separator}   {_dumps(family)}: []"
     yield '\n },\n "testimonies": [\n'
-    rows = export_queryset(testimonies).iterator(chunk_size=chunk_size)
+    rows = (
+        testimonies.select_related("witness", "place", "source")
+        .only(*public.testimony_load_fields(), "tag_ids")
+        .iterator(chunk_size=chunk_size)
+    )
+    tags_of = _TagSlugs()
     separator = ""
-    batch = []
-    for count, testimony in enumerate(rows, start=1):
-        batch.append(separator + _dumps(testimony_record(testimony, url_for(testimony.identifier))))
-        separator = ",\n"
-        if count % ROWS_PER_WRITE == 0:
-            yield "".join(batch)
-            batch = []
-    batch.append("\n]}\n")
-    yield "".join(batch)
+    lines = []
+    while batch := list(itertools.islice(rows, chunk_size)):
+        ids = [testimony.pk for testimony in batch]
+        incidents, links = _incident_slugs(ids), _cross_references(ids)
+        for count, testimony in enumerate(batch, start=1):
+            record = testimony_record(
+                testimony,
+                url_for(testimony.identifier),
+                tags=tags_of.slugs(testimony.tag_ids),
+                incidents=incidents.get(testimony.pk, []),
+                cross_references=links.get(testimony.pk, []),
+            )
+            lines.append(separator + _dumps(record))
+            separator = ",\n"
+            if count % ROWS_PER_WRITE == 0:
+                yield "".join(lines)
+                lines = []
+    lines.append("\n]}\n")
+    yield "".join(lines)
 
 
 # Where each CSV column is read from (``values_list``): every one a public field of testimony.public, or the
@@ -307,21 +312,24 @@ def _incident_slugs(ids) -> dict[int, list[str]]:
 
 
 class _TagSlugs:
-    """A row's tags as the CSV names them, from its copy of its tag links (``tag_ids``, ",3,5,"), in the tags' own
+    """A row's tags as the exports name them, from its copy of its tag links (``tag_ids``, ",3,5,"), in the tags' own
     order: one query for every tag's slug, none per row or chunk. The copy changes with the links, in the same
     transaction (``search.refresh_tag_ids``). ``facets.Vocabulary.tags_named`` does the same for the pages, from
     the vocabulary each process keeps; an export reads the slugs afresh."""
 
     def __init__(self):
         self._slugs = list(Tag.objects.values_list("pk", "slug"))  # in Tag's ordering
-        self._known: dict[str, str] = {}
+        self._cells: dict[str, str] = {}
 
-    def __call__(self, tag_ids: str) -> str:
-        cell = self._known.get(tag_ids)
+    def slugs(self, tag_ids: str) -> list[str]:
+        held = set(tag_ids_in(tag_ids))
+        return [slug for pk, slug in self._slugs if pk in held] if held else []
+
+    def cell(self, tag_ids: str) -> str:
+        """The CSV cell: the slugs joined with ";", made once for each combination of tags the rows carry."""
+        cell = self._cells.get(tag_ids)
         if cell is None:
-            held = set(tag_ids_in(tag_ids))
-            cell = csv_escape(";".join(slug for pk, slug in self._slugs if pk in held))
-            self._known[tag_ids] = cell  # one per combination of tags the rows carry: few
+            cell = self._cells[tag_ids] = csv_escape(";".join(self.slugs(tag_ids)))
         return cell
 
 
@@ -350,7 +358,7 @@ def csv_chunks(testimonies: QuerySet, *, url_for: UrlFor, chunk_size: int = CHUN
     # or, for the three not read as they are, computed.
     cell_of = {column: _read_cell(at[column], _cell_maker(path)) for column, path in _CSV_SOURCES.items()}
     cell_of["url"] = lambda row, incidents: csv_escape(url_for(row[at["identifier"]]))
-    cell_of["tags"] = lambda row, incidents: tags_of(row[1])
+    cell_of["tags"] = lambda row, incidents: tags_of.cell(row[1])
     cell_of["incidents"] = lambda row, incidents: csv_escape(";".join(incidents.get(row[0], ())))
     cells = [cell_of[column] for column in CSV_COLUMNS]
     while batch := list(itertools.islice(rows, chunk_size)):

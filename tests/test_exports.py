@@ -7,10 +7,11 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from testimony import interchange
+from testimony import interchange, public
 from testimony.models import CrossReference, Place, Status, Tag, Testimony
 
 from . import factories
@@ -137,15 +138,16 @@ def test_csv_names_tags_in_the_vocabulary_order_and_follows_a_change_of_tags(cli
     assert row["tags"] == "added-last"
 
 
-def test_csv_cells_are_those_of_the_json_export_records(db):
-    """The CSV writer reads plain values and makes each column's cells its own way; they must be the cells
-    ``csv_row`` makes of the same testimony loaded as the JSON export loads it, whatever the values."""
+@pytest.fixture
+def varied(db):
+    """Public testimonies whose values try every kind of cell: formula-like text and slugs, empty dates, both
+    booleans, several tags and incidents out of their order, links of each kind, one to a draft."""
     place = factories.make_place("Almaty", slug="-almaty")
     tags = list(Tag.objects.all())
     tags[0].slug = "-first"  # a slug a spreadsheet would read as a formula
     tags[0].save()
     incidents = [factories.make_incident(f"Incident {n}", slug=f"{'=' if n == 1 else ''}incident-{n}") for n in (2, 1)]
-    factories.make_testimony(
+    first = factories.make_testimony(
         "=Plain formula",
         body="'@SUM(1)",
         translation="-В толпу",
@@ -157,24 +159,82 @@ def test_csv_cells_are_those_of_the_json_export_records(db):
         tags=[tags[4], tags[0]],
         incidents=incidents,
     )
-    factories.make_testimony("Bare", date_end=datetime.date(2022, 1, 9), collected_on=datetime.date(2022, 3, 1))
+    bare = factories.make_testimony("Bare", date_end=datetime.date(2022, 1, 9), collected_on=datetime.date(2022, 3, 1))
     retracted = factories.make_testimony("+Withdrawn", tags=tags[1:3], status=Status.RETRACTED)
     retracted.retraction_note = "@source withdrew it"
     retracted.save()
+    statement = factories.make_statement("A claim.")
+    # Made in an order unlike the links' own (relation, then id), and one to a draft the exports leave out.
+    factories.make_cross_reference(first, bare, Relation.CORROBORATES, note="=Same street.")
+    factories.make_cross_reference(first, statement, Relation.CONTEXT, note="")
+    factories.make_cross_reference(first, statement, Relation.CONTRADICTS, note="Denied.")
+    factories.make_cross_reference(first, factories.make_testimony("Draft", status=Status.DRAFT), Relation.CONTEXT)
+    factories.make_cross_reference(retracted, first, Relation.CONTRADICTS, note="Disputed.")
+    return {"tags": tags}
 
-    def url_for(identifier):
-        return f"=https://archive.example/{identifier}"
 
-    public = Testimony.objects.public().order_by("number")
-    written = list(csv.reader(io.StringIO("".join(interchange.csv_chunks(public, url_for=url_for, chunk_size=2)))))
-    expected = [
-        interchange.csv_row(testimony, url_for(testimony.identifier))
-        for testimony in interchange.export_queryset(public, cross_references=False)
-    ]
+def _url_for(identifier):
+    return f"=https://archive.example/{identifier}"
+
+
+def test_json_records_are_the_testimonies_public_values_with_their_links(varied):
+    """The JSON writer brings each chunk's links itself; its records must be what the public values of each
+    testimony say, its relations loaded as Django loads them (prefetched, in each model's order)."""
+    public_rows = Testimony.objects.public().order_by("number")
+    chunks = interchange.json_chunks(public_rows, url_for=_url_for, chunk_size=2)
+    written = json.loads("".join(chunks))["testimonies"]
+
+    links = CrossReference.objects.public().select_related("statement", "other_testimony")
+    loaded = public_rows.prefetch_related("tags", "incidents", Prefetch("cross_references", queryset=links))
+    expected = []
+    for testimony in loaded:
+        data = public.public_values(testimony)
+        expected.append(
+            {
+                "identifier": data.pop("identifier"),
+                "url": _url_for(testimony.identifier),
+                **data,
+                "cross_references": [
+                    interchange.cross_reference_record(
+                        link.relation,
+                        link.statement and link.statement.identifier,
+                        link.other_testimony and link.other_testimony.identifier,
+                        link.note,
+                    )
+                    for link in testimony.cross_references.all()
+                ],
+            }
+        )
+
+    assert written == json.loads(json.dumps(expected, default=str))
+    assert written[0]["tags"] == ["-first", varied["tags"][4].slug]
+    assert [link["relation"] for link in written[0]["cross_references"]] == ["context", "contradicts", "corroborates"]
+
+
+def test_csv_cells_are_those_of_the_json_export_records(varied):
+    public_rows = Testimony.objects.public().order_by("number")
+    records = json.loads("".join(interchange.json_chunks(public_rows, url_for=_url_for)))["testimonies"]
+    text = "".join(interchange.csv_chunks(public_rows, url_for=_url_for, chunk_size=2))
+    written = list(csv.reader(io.StringIO(text)))
+
+    def cell(value):
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return interchange.csv_escape(";".join(value) if isinstance(value, list) else value)
+
+    def row_of(record):
+        values = {
+            **record,
+            "witness_descriptor": record["witness"]["descriptor"],
+            "witness_role": record["witness"]["role"],
+        }
+        return [cell(values[column]) for column in interchange.CSV_COLUMNS]
 
     assert written[0] == list(interchange.CSV_COLUMNS)
-    assert written[1:] == expected
-    assert written[1][interchange.CSV_COLUMNS.index("tags")] == f"'-first;{tags[4].slug}"
+    assert written[1:] == [row_of(record) for record in records]
+    assert written[1][interchange.CSV_COLUMNS.index("tags")] == f"'-first;{varied['tags'][4].slug}"
     assert written[1][interchange.CSV_COLUMNS.index("incidents")] == "'=incident-1;incident-2"
 
 
