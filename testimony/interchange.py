@@ -83,7 +83,7 @@ def csv_unescape(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and _CSV_FORMULA.match(cell) else cell
 
 
-def cross_reference_record(relation: str, statement: str | None, other_testimony: str | None, note: str) -> dict:
+def cross_reference_record(*, relation: str, statement: str | None, other_testimony: str | None, note: str) -> dict:
     """One public cross-reference as the JSON export writes it: to a statement or to another testimony, by
     identifier."""
     record = {"relation": relation}
@@ -105,12 +105,16 @@ def _cross_references(ids) -> dict[int, list[dict]]:
         .values_list("testimony_id", "relation", "statement__identifier", "other_testimony__identifier", "note")
     )
     found = {}
-    for testimony_id, *link in links:
-        found.setdefault(testimony_id, []).append(cross_reference_record(*link))
+    for testimony_id, relation, statement, other_testimony, note in links:
+        record = cross_reference_record(
+            relation=relation, statement=statement, other_testimony=other_testimony, note=note
+        )
+        found.setdefault(testimony_id, []).append(record)
     return found
 
 
-# A testimony's links the writers bring per chunk rather than per row: its tags and its incidents, by slug.
+# A testimony's many-to-many links, which the writers bring themselves rather than through each row: its tags (named
+# from its copy of their ids) and its incidents (asked per chunk), by slug.
 _LINKED = ("tags", "incidents")
 
 
@@ -218,6 +222,9 @@ def json_chunks(
             if count % ROWS_PER_WRITE == 0:
                 yield "".join(lines)
                 lines = []
+        if lines:  # the chunk's last rows: nothing waits for the next chunk, whatever chunk_size is
+            yield "".join(lines)
+            lines = []
     lines.append("\n]}\n")
     yield "".join(lines)
 
@@ -322,6 +329,7 @@ class _TagSlugs:
         self._cells: dict[str, str] = {}
 
     def slugs(self, tag_ids: str) -> list[str]:
+        """The slugs of the tags ``tag_ids`` names, in the tags' order; an id with no tag names nothing."""
         held = set(tag_ids_in(tag_ids))
         return [slug for pk, slug in self._slugs if pk in held] if held else []
 

@@ -164,13 +164,15 @@ def varied(db):
     retracted.retraction_note = "@source withdrew it"
     retracted.save()
     statement = factories.make_statement("A claim.")
-    # Made in an order unlike the links' own (relation, then id), and one to a draft the exports leave out.
+    # Made in an order unlike the links' own (relation, then id), and two to drafts the exports leave out.
     factories.make_cross_reference(first, bare, Relation.CORROBORATES, note="=Same street.")
     factories.make_cross_reference(first, statement, Relation.CONTEXT, note="")
     factories.make_cross_reference(first, statement, Relation.CONTRADICTS, note="Denied.")
     factories.make_cross_reference(first, factories.make_testimony("Draft", status=Status.DRAFT), Relation.CONTEXT)
+    draft_claim = factories.make_statement("A draft claim.", status=Status.DRAFT)
+    factories.make_cross_reference(bare, draft_claim, Relation.CONTRADICTS, note="Not yet.")
     factories.make_cross_reference(retracted, first, Relation.CONTRADICTS, note="Disputed.")
-    return {"tags": tags}
+    return {"tags": tags, "first": first, "bare": bare, "statement": statement}
 
 
 def _url_for(identifier):
@@ -189,29 +191,30 @@ def test_json_records_are_the_testimonies_public_values_with_their_links(varied)
     expected = []
     for testimony in loaded:
         data = public.public_values(testimony)
-        expected.append(
-            {
-                "identifier": data.pop("identifier"),
-                "url": _url_for(testimony.identifier),
-                **data,
-                "cross_references": [
-                    interchange.cross_reference_record(
-                        link.relation,
-                        link.statement and link.statement.identifier,
-                        link.other_testimony and link.other_testimony.identifier,
-                        link.note,
-                    )
-                    for link in testimony.cross_references.all()
-                ],
-            }
-        )
+        record = {"identifier": data.pop("identifier"), "url": _url_for(testimony.identifier), **data}
+        record["cross_references"] = [
+            {"relation": link.relation, "statement": link.statement.identifier, "note": link.note}
+            if link.statement_id
+            else {"relation": link.relation, "testimony": link.other_testimony.identifier, "note": link.note}
+            for link in testimony.cross_references.all()
+        ]
+        expected.append(record)
 
     assert written == json.loads(json.dumps(expected, default=str))
+    assert [list(record) for record in written] == [list(record) for record in expected]  # the keys' order too
+    statement, bare = varied["statement"].identifier, varied["bare"].identifier
     assert written[0]["tags"] == ["-first", varied["tags"][4].slug]
-    assert [link["relation"] for link in written[0]["cross_references"]] == ["context", "contradicts", "corroborates"]
+    assert written[0]["cross_references"] == [
+        {"relation": "context", "statement": statement, "note": ""},
+        {"relation": "contradicts", "statement": statement, "note": "Denied."},
+        {"relation": "corroborates", "testimony": bare, "note": "=Same street."},
+    ]
+    assert written[1]["cross_references"] == []  # its only link is to a draft statement
 
 
 def test_csv_cells_are_those_of_the_json_export_records(varied):
+    """The two writers read the same testimonies their own ways; a CSV row must be its JSON record's values as cells
+    (the JSON records themselves are checked against the testimonies' public values above)."""
     public_rows = Testimony.objects.public().order_by("number")
     records = json.loads("".join(interchange.json_chunks(public_rows, url_for=_url_for)))["testimonies"]
     text = "".join(interchange.csv_chunks(public_rows, url_for=_url_for, chunk_size=2))
@@ -509,7 +512,8 @@ def test_export_queries_do_not_grow_with_rows(client, db, django_assert_num_quer
     _make_rows(10, place)
     # CSV: the 4 of the vocabulary the filters find the place and its subtree in (kept by each process outside
     # tests: KEEP_VOCABULARY), the tags' slugs, then per chunk the rows and their incidents.
-    # JSON: the same 4; 8 for the file's vocabulary (statements bring their incidents); 4 per chunk of rows.
+    # JSON: the same 4; 8 for the file's vocabulary (statements bring their incidents); the tags' slugs; per chunk
+    # the rows, their incidents and their cross-references.
     with django_assert_num_queries(queries):
         assert _body(client.get(path, {"place": "almaty"})).count("saw: Row ") == 10
 
@@ -535,14 +539,24 @@ def test_writers_query_per_chunk_not_per_row(db, django_assert_num_queries):
         )
     assert len(rows) == 13
 
+    # JSON: the file's vocabulary (8), the tags' slugs, the rows, then each chunk's incidents and cross-references.
+    with django_assert_num_queries(8 + 1 + 1 + 2 * 3):
+        data = json.loads("".join(interchange.json_chunks(testimonies, url_for=url_for, chunk_size=5)))
+    assert len(data["testimonies"]) == 12
+    assert all(record["cross_references"] for record in data["testimonies"])
 
-def test_writers_stream_in_chunks(db):
+
+@pytest.mark.parametrize("chunk_size", [2, interchange.CHUNK_SIZE])
+def test_writers_stream_in_chunks(db, chunk_size):
     factories.make_testimonies(250)
 
-    chunks = list(interchange.csv_chunks(Testimony.objects.public(), url_for=str))
-
+    chunks = list(interchange.csv_chunks(Testimony.objects.public(), url_for=str, chunk_size=chunk_size))
     assert len(chunks) > 3
     assert chunks[0].startswith("identifier,title,")
+
+    # The JSON export's testimonies come a few at a time too, not all at the end.
+    chunks = list(interchange.json_chunks(Testimony.objects.public(), url_for=str, chunk_size=chunk_size))
+    assert max(chunk.count('"identifier": "T-') for chunk in chunks) <= interchange.ROWS_PER_WRITE
 
 
 def test_json_export_of_an_empty_archive_is_valid(client, db):
