@@ -82,8 +82,54 @@ def test_statement_page_shows_claim_actor_date_quote_and_source(client, claim):
     assert '<a href="/days/2022-01-07/"><time datetime="2022-01-07">7 January 2022</time></a>' in html
     assert '<blockquote lang="ru" cite="https://akorda.kz/address">' in html
     assert "Алматы подвергся нападению двадцати тысяч бандитов." in html
+    # no source named, but its address is known: the quote is credited to it, not to the president
+    assert _caption(html) == "An unnamed source, reporting Kassym-Jomart Tokayev"
     assert "No testimony in the archive contradicts this claim." in html
     assert INTERNAL_NOTE_MARKER not in html
+
+
+def _caption(html):
+    """The words under a statement's quote, without their markup."""
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", html, re.S).group(1)
+    return re.sub(r"<[^>]+>", "", caption)
+
+
+def test_a_quote_is_credited_to_its_source_reporting_the_actor(client, db):
+    """The quote is the source's words recording the claim: a journalist must not cite it as the actor's."""
+    newspaper = factories.make_source("bne IntelliNews", slug="bne")
+    administration = factories.make_actor("Tokayev administration")
+    statement = factories.make_statement(
+        "Twenty thousand terrorists descended on Almaty.",
+        actor=administration,
+        quote="The Tokayev administration says “20,000 terrorists” descended upon Almaty.",
+        source=newspaper,
+    )
+
+    html = client.get(statement.get_absolute_url()).content.decode()
+
+    assert _caption(html) == "bne IntelliNews, reporting Tokayev administration"
+    assert '<cite><a href="/sources/bne/">bne IntelliNews</a></cite>' in html
+
+
+def test_a_quote_without_a_recorded_source_is_credited_to_no_one(client, president):
+    statement = factories.make_statement("Order is restored.", actor=president, quote="Order is restored.")
+
+    html = client.get(statement.get_absolute_url()).content.decode()
+
+    assert _caption(html) == "Source not recorded"
+    assert "Not recorded" in html  # the facts beside it say the same
+
+
+def test_an_approximate_date_says_so_first_on_the_statement_and_in_the_list(client, claim):
+    claim.is_date_approximate = True
+    claim.save()
+    approx = '<abbr class="approx" title="The date is approximate">approx.</abbr> '
+
+    page = client.get(f"/statements/{claim.identifier}/").text
+    listing = client.get("/statements/").text
+
+    assert approx + '<a href="/days/2022-01-07/"><time datetime="2022-01-07">7 January 2022</time></a>' in page
+    assert approx + '<time datetime="2022-01-07">7 January 2022</time>' in listing
 
 
 def test_unpublished_testimonies_are_not_counted_or_shown(client, claim):
@@ -245,6 +291,44 @@ def test_list_shows_each_claim_with_actor_date_and_counts(client, claim, ministr
     assert DRAFT_MARKER not in html
 
 
+def _counts(html, statement):
+    card = re.search(
+        rf'<article class="statement-card" aria-labelledby="statement-{statement.identifier}">.*?</article>', html, re.S
+    ).group(0)
+    return re.findall(
+        r'<li class="([^"]+)">(.*?)</li>', re.search(r'<ul class="verdict-counts">.*?</ul>', card, re.S)[0]
+    )
+
+
+def test_list_links_each_count_that_is_not_zero_and_mutes_the_zeros(client, claim):
+    """The colour of a relation goes with its link (archive.css, .verdict-counts): on a count there is something
+    behind, never on a zero, which is plain muted text."""
+    for i in range(2):
+        factories.make_cross_reference(factories.make_testimony(f"c{i}"), claim, Relation.CONTRADICTS)
+    factories.make_cross_reference(factories.make_testimony("ctx"), claim, Relation.CONTEXT)
+
+    html = client.get("/statements/").content.decode()
+
+    link = f'<a href="/testimonies/?statement={claim.identifier}&amp;relation='
+    assert _counts(html, claim) == [
+        ("corroborating is-zero", "0 testimonies corroborate"),
+        ("contradicting", f'{link}contradicts">2 testimonies contradict</a>'),
+        ("contextual", f'{link}context">1 testimony adds context</a>'),
+    ]
+
+
+def test_list_names_the_testimonies_that_add_context_like_the_other_counts(client, claim):
+    for i in range(3):
+        factories.make_cross_reference(factories.make_testimony(f"ctx {i}"), claim, Relation.CONTEXT)
+
+    html = client.get("/statements/").content.decode()
+
+    assert (
+        "contextual",
+        f'<a href="/testimonies/?statement={claim.identifier}&amp;relation=context">3 testimonies add context</a>',
+    ) in _counts(html, claim)
+
+
 def test_list_filters_by_actor_kind_and_actor(client, claim, ministry):
     factories.make_statement("Peaceful protesters were not fired upon.", actor=ministry)
 
@@ -267,8 +351,13 @@ def test_list_filters_by_actor_kind_and_actor(client, claim, ministry):
 def test_list_explains_a_bad_filter(client, claim, params, message):
     response = client.get("/statements/", params)
 
+    page = response.content.decode()
     assert response.status_code == 400
-    assert message in response.content.decode()
+    (field,) = params
+    assert f'<li><a href="#f-{field}">' in page  # the summary at the top leads to the field
+    assert f'<select id="f-{field}" name="{field}" aria-invalid="true" aria-describedby="f-{field}-error">' in page
+    assert f'<p class="field-error" id="f-{field}-error">{message}</p>' in page
+    assert "No results until the filters are corrected" in page
 
 
 def test_list_is_paginated_a_missing_page_is_a_404_and_a_malformed_one_a_400(client, president):
@@ -357,6 +446,23 @@ def test_list_explains_a_bad_date(client, claim, params, field, message):
 
     page = response.content.decode()
     assert response.status_code == 400
-    assert f'<p class="field-error" id="id_{field}-error" role="alert">{message}</p>' in page
-    assert 'aria-invalid="true"' in page
+    # as on the testimonies list: a summary at the top linking to the field, the message beside it, the typed value
+    summary = re.search(r'<div class="banner banner-error" role="alert">.*?</div>', page, re.S).group(0)
+    assert "One filter could not be used. Correct it in the form:" in summary
+    label = {"date_from": "Made from", "date_to": "Made until"}[field]
+    assert f'<li><a href="#f-{field}">{label}</a>: {message}</li>' in summary
+    assert page.index(summary) < page.index('<search class="statement-filters">')
+    assert f'<p class="field-error" id="f-{field}-error">{message}</p>' in page
+    assert f'<input type="text" id="f-{field}" name="{field}" value="{params[field]}"' in page
+    assert f'aria-describedby="statement-dates-hint f-{field}-error" aria-invalid="true"' in page
+    assert '<p class="result-count no-results">No results until the filters are corrected</p>' in page
+    assert '<meta name="robots" content="noindex">' in page
     assert "20,000 bandits attacked Almaty." not in page  # no list until the filter is corrected
+
+
+def test_list_with_a_bad_date_keeps_the_other_filters_chosen(client, claim):
+    page = client.get("/statements/", {"date_from": "2022-13-45", "kind": "person"}).content.decode()
+
+    assert '<option value="person" selected>Person</option>' in page
+    assert 'value="2022-13-45"' in page
+    assert '<li><a href="#f-date_from">Made from</a>' in page

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Lower, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -37,7 +37,7 @@ class Actor(SlugNaturalKey, models.Model):
     objects = SlugManager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Lower("name"), "name"]
         verbose_name = _("actor")
         verbose_name_plural = _("actors")
 
@@ -64,7 +64,8 @@ class StatementQuerySet(models.QuerySet):
 
 
 class Statement(models.Model):
-    """A claim to check testimony against: who said it, when, in one sentence and verbatim."""
+    """A claim to check testimony against: who made it, when, in one sentence, and verbatim in the words of the source
+    that recorded it."""
 
     IDENTIFIER_PREFIX = "S"
 
@@ -74,7 +75,15 @@ class Statement(models.Model):
     made_on = models.DateField(_("made on"), db_index=True)
     is_date_approximate = models.BooleanField(_("date is approximate"), default=False)
     claim = models.CharField(_("claim"), max_length=300, help_text=_("The claim in one sentence."))
-    quote = models.TextField(_("quote"), blank=True, help_text=_("Verbatim, in the original language."))
+    quote = models.TextField(
+        _("quote"),
+        blank=True,
+        help_text=_(
+            "The source’s own words recording the claim, verbatim and in their original language; the actor’s own "
+            "words, if any, appear within them in quotation marks. Pages show it as the source’s words, reporting "
+            "the actor."
+        ),
+    )
     language = models.CharField(_("language"), max_length=12, default="en")
     source = models.ForeignKey(
         Source,
@@ -83,6 +92,7 @@ class Statement(models.Model):
         blank=True,
         related_name="statements",
         verbose_name=_("source"),
+        help_text=_("Where the archive read the claim: the quote is in its words."),
     )
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     incidents = models.ManyToManyField(Incident, blank=True, related_name="statements", verbose_name=_("incidents"))

@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -99,7 +100,7 @@ class Source(SlugNaturalKey, models.Model):
     objects = SlugManager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Lower("name"), "name"]  # "bne IntelliNews" among the b's, not after every capital
         verbose_name = _("source")
         verbose_name_plural = _("sources")
 
