@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": feeds.SITEMAPS}, name="sitemap-section"),
     path("feeds/testimonies/", feeds.LatestTestimoniesFeed(), name="feed"),
+    path("feeds/corrections/", feeds.CorrectionsFeed(), name="feed-corrections"),
     path("testimonies/", browse.testimony_list, name="list"),
     path("testimonies/export.csv", exports.export_csv, name="export-csv"),
     path("testimonies/export.json", exports.export_json, name="export-json"),

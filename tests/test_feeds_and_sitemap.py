@@ -1,4 +1,5 @@
-"""The Atom feed of newly published testimonies and the sitemap: public entries only, valid XML."""
+"""The Atom feeds (newly published testimonies; corrections and retractions) and the sitemap: public entries only,
+valid XML."""
 
 import datetime
 import xml.etree.ElementTree as ET
@@ -6,7 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from testimony.models import Status, Tag
+from testimony import workflow
+from testimony.models import Status, Tag, Testimony
 
 from . import factories
 from .conftest import CONFIDENTIAL_MARKER, DRAFT_MARKER, INTERNAL_NOTE_MARKER
@@ -25,8 +27,8 @@ def _publish_in_order(count):
     return testimonies
 
 
-def _feed(client):
-    response = client.get("/feeds/testimonies/")
+def _feed(client, path="/feeds/testimonies/"):
+    response = client.get(path)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
     return response, ET.fromstring(response.content)
@@ -80,6 +82,16 @@ def test_feed_shows_no_confidential_or_internal_text_and_marks_retractions(clien
     assert categories == ["First-hand"]
 
 
+def test_feed_writes_dates_as_the_cards_do(client, published):
+    published.date_start, published.date_end = datetime.date(2022, 1, 4), datetime.date(2022, 1, 6)
+    published.is_date_approximate = True
+    published.save()
+
+    _, root = _feed(client)
+
+    assert "approx. 4–6 January 2022" in root.find(f"{ATOM}entry/{ATOM}summary").text
+
+
 def test_feed_runs_a_fixed_number_of_queries(client, db, django_assert_num_queries):
     tags = list(Tag.objects.all()[:3])
     for testimony in _publish_in_order(3):
@@ -93,6 +105,100 @@ def test_feed_runs_a_fixed_number_of_queries(client, db, django_assert_num_queri
         testimony.tags.set(tags)
     with django_assert_num_queries(2):
         _feed(client)
+
+
+def _edit(testimony, user, summary="", **changes):
+    """An editor's save through the workflow, which numbers public revisions."""
+    current = Testimony.objects.get(pk=testimony.pk)
+    from_status = current.status
+    for name, value in changes.items():
+        setattr(current, name, value)
+    return workflow.save_testimony(
+        current, user=user, expected_version=current.version, from_status=from_status, summary=summary
+    )
+
+
+def _entries(root):
+    return {entry.find(f"{ATOM}title").text: entry for entry in root.findall(f"{ATOM}entry")}
+
+
+@pytest.fixture
+def corrected(editor):
+    """Three accounts published through the workflow; then the first corrected and the second retracted."""
+    testimonies = []
+    for title in ("At the akimat", "On Abay Avenue", "Near the airport"):
+        draft = factories.make_testimony(title, status=Status.DRAFT)
+        testimonies.append(_edit(draft, editor, status=Status.PUBLISHED))
+    _edit(testimonies[0], editor, summary="Corrected the date to 6 January.", body="A corrected account.")
+    _edit(testimonies[1], editor, status=Status.RETRACTED, retraction_note="The source withdrew it.")
+    return [Testimony.objects.get(pk=testimony.pk) for testimony in testimonies]
+
+
+def test_a_corrected_or_retracted_entry_shows_as_updated_in_the_feed_of_new_testimonies(client, corrected):
+    fixed, withdrawn, untouched = corrected
+
+    _, root = _feed(client)
+
+    entries = _entries(root)
+    for testimony, changed in [(fixed, True), (withdrawn, True), (untouched, False)]:
+        title = f"{testimony.identifier}: {testimony.title}" + (" (retracted)" if testimony.is_retracted else "")
+        entry = entries[title]
+        updated = datetime.datetime.fromisoformat(entry.find(f"{ATOM}updated").text)
+        assert datetime.datetime.fromisoformat(entry.find(f"{ATOM}published").text) == testimony.published_at
+        last_change = testimony.revisions.get(number=2).published if changed else testimony.published_at
+        assert updated == last_change
+    # The feed's own time is its latest change: the retraction, made after every first publication.
+    assert (
+        datetime.datetime.fromisoformat(root.find(f"{ATOM}updated").text) == withdrawn.revisions.get(number=2).published
+    )
+
+
+def test_corrections_feed_lists_each_later_public_revision_newest_first(client, corrected, editor):
+    fixed, withdrawn, untouched = corrected
+    _edit(factories.make_testimony(f"Unpublished {DRAFT_MARKER}", status=Status.DRAFT), editor, title="Redrafted")
+
+    response, root = _feed(client, "/feeds/corrections/")
+
+    assert root.find(f"{ATOM}title").text == "Testimony Archive: corrections and retractions"
+    entries = root.findall(f"{ATOM}entry")
+    # First publications are the other feed's: only the correction and the retraction, the retraction newest.
+    assert [entry.find(f"{ATOM}title").text for entry in entries] == [
+        f"{withdrawn.identifier}, revision 2: {withdrawn.title} (retracted)",
+        f"{fixed.identifier}, revision 2: {fixed.title}",
+    ]
+    retraction, correction = entries
+    assert (
+        retraction.find(f"{ATOM}link").get("href")
+        == f"http://testserver/testimonies/{withdrawn.identifier}/revisions/2/"
+    )
+    assert "Retracted." in retraction.find(f"{ATOM}summary").text
+    assert "The source withdrew it." in retraction.find(f"{ATOM}summary").text
+    assert "Corrected the date to 6 January." in correction.find(f"{ATOM}summary").text
+    assert untouched.identifier not in response.content.decode()
+    assert DRAFT_MARKER not in response.content.decode()
+
+
+def test_corrections_feed_leaves_out_a_testimony_no_longer_public(client, corrected):
+    # The workflow never takes a public testimony back to draft; a row changed behind its back is still hidden.
+    fixed = corrected[0]
+    Testimony.objects.filter(pk=fixed.pk).update(status=Status.DRAFT)
+
+    response, _ = _feed(client, "/feeds/corrections/")
+
+    assert fixed.identifier not in response.content.decode()
+    assert corrected[1].identifier in response.content.decode()
+
+
+def test_corrections_feed_runs_one_query(client, corrected, editor, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        _feed(client, "/feeds/corrections/")
+
+    for testimony in factories.make_testimonies(5):
+        published = _edit(testimony, editor, status=Status.PUBLISHED)
+        _edit(published, editor, summary="Regraded.", title=f"{published.title}, regraded")
+    with django_assert_num_queries(1):
+        _, root = _feed(client, "/feeds/corrections/")
+    assert len(root.findall(f"{ATOM}entry")) == 7
 
 
 @pytest.fixture

@@ -53,6 +53,10 @@ class WorkflowEvent(models.Model):
 
 
 class RevisionQuerySet(models.QuerySet):
+    def later(self):
+        """Revisions after a testimony's first publication: its corrections, regradings and retraction."""
+        return self.filter(number__gt=1)
+
     def for_page(self):
         """Loading plan for a revision permalink: the revision with its history record, place, witness and source;
         then the record's tags (with their groups) and incidents. Three queries."""
@@ -111,6 +115,15 @@ class Revision(models.Model):
         constraints = [
             # Also serves the lookup of "revision N of T-0042".
             models.UniqueConstraint(fields=["testimony", "number"], name="testimony_revision_unique_number"),
+        ]
+        indexes = [
+            # The corrections feed: the latest later revisions, read off the index instead of sorting them all.
+            models.Index(
+                models.F("published").desc(),
+                models.F("id").desc(),
+                name="testimony_revision_later",
+                condition=models.Q(number__gt=1),
+            ),
         ]
 
     def __str__(self):

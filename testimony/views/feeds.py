@@ -1,17 +1,18 @@
-"""The Atom feed of newly published testimonies, and the sitemap of every public page."""
+"""The Atom feeds (newly published testimonies; their corrections and retractions) and the sitemap of every public
+page."""
 
 import datetime
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from testimony import public
-from testimony.models import Incident, Place, Source, Statement, Tag, Testimony
+from testimony.models import Incident, Place, Revision, Source, Statement, Tag, Testimony
 
 FEED_LENGTH = 50
 # A testimony dated over a long range covers every day of it; the sitemap lists at most this many of them.
@@ -19,7 +20,12 @@ MAX_DAYS_PER_RANGE = 366
 
 
 class LatestTestimoniesFeed(Feed):
-    """The most recently published public testimonies. Two queries: the rows with their joins, then their tags."""
+    """The most recently published public testimonies. Two queries: the rows with their joins and the time of each
+    one's latest public revision, then their tags.
+
+    An entry's ``updated`` is its latest public revision after the first (a correction, a retraction), so a feed
+    reader that already holds the entry shows it changed; the corrections feed below lists those changes themselves.
+    """
 
     feed_type = Atom1Feed
     description_template = "feeds/testimony_description.html"
@@ -40,10 +46,12 @@ class LatestTestimoniesFeed(Feed):
         return settings.ARCHIVE_NAME
 
     def items(self):
+        latest = Revision.objects.later().filter(testimony=OuterRef("pk")).order_by("-number").values("published")
         return (
             Testimony.objects.public()
             .select_related("witness", "place", "source")
             .only(*public.testimony_load_fields())
+            .annotate(last_revised=Subquery(latest[:1]))
             .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
             .order_by("-published_at", "-number")[:FEED_LENGTH]
         )
@@ -57,10 +65,69 @@ class LatestTestimoniesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.published_at
+        return item.last_revised or item.published_at  # its last public change, if any, since it was published
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]
+
+
+class CorrectionsFeed(Feed):
+    """Every public revision after a testimony's first: corrections, regradings and retractions, newest first.
+
+    A journalist who cited an account subscribes here to learn that it changed or was withdrawn, whenever it was
+    first published. Each entry points at the revision's permanent address and carries its public summary. One
+    query, read off the index of later revisions by time.
+    """
+
+    feed_type = Atom1Feed
+    description_template = "feeds/correction_description.html"
+
+    def title(self):
+        return _("%(archive)s: corrections and retractions") % {"archive": settings.ARCHIVE_NAME}
+
+    def subtitle(self):
+        return _("Each public change to a testimony after it was first published, with the editors' summary.")
+
+    def link(self):
+        return reverse("testimony:list")
+
+    def feed_url(self):
+        return reverse("testimony:feed-corrections")
+
+    def author_name(self):
+        return settings.ARCHIVE_NAME
+
+    def items(self):
+        return (
+            Revision.objects.later()
+            .filter(testimony__in=Testimony.objects.public())
+            .select_related("testimony")
+            .only("number", "published", "summary", *(f"testimony__{name}" for name in CORRECTED_FIELDS))
+            .order_by("-published", "-pk")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item):
+        testimony = item.testimony
+        values = {"identifier": testimony.identifier, "number": item.number, "title": testimony.title}
+        if testimony.is_retracted:
+            return _("%(identifier)s, revision %(number)d: %(title)s (retracted)") % values
+        return _("%(identifier)s, revision %(number)d: %(title)s") % values
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return self.item_link(item)
+
+    def item_pubdate(self, item):
+        return item.published
+
+    def item_updateddate(self, item):
+        return item.published
+
+
+# What a correction's entry shows of its testimony (the revision's own text is at its permalink).
+CORRECTED_FIELDS = ("identifier", "title", "status", "retraction_note")
 
 
 class PagesSitemap(Sitemap):
