@@ -194,7 +194,7 @@ class TestimonyFilter(django_filters.FilterSet):
     )
     statement = django_filters.ModelChoiceFilter(
         label=_("Official statement"),
-        queryset=Statement.objects.public(),
+        queryset=Statement.objects.public().select_related("actor"),  # the list shows the claim and who made it
         to_field_name="identifier",
         method="filter_nothing",
         error_messages=_not_found(

@@ -178,3 +178,24 @@ def test_a_day_with_few_statements_shows_them_all_without_a_link(client, january
     response = client.get(day_url("2022-01-05"))
     assert "1 official statement" in response.text
     assert "See all" not in response.text
+
+
+def test_a_day_with_statements_says_near_the_top_how_many_and_links_to_them(client, january):
+    """On a phone the statements come after every testimony card: a line above the cards leads to them."""
+    assert ">1 official statement made this day</a>" in client.get(day_url("2022-01-05")).text
+    factories.make_statement("A curfew was declared.", made_on=D(2022, 1, 5))
+
+    response = client.get(day_url("2022-01-05"))
+
+    line = '<p class="day-statements-link"><a href="#day-statements">2 official statements made this day</a></p>'
+    assert line in response.text
+    assert response.text.index(line) < response.text.index('<h2 id="day-testimonies">')
+    assert '<h2 id="day-statements">' in response.text  # where the link leads
+
+
+def test_a_day_without_statements_has_no_link_to_them(client, january):
+    response = client.get(day_url("2022-01-04"))
+
+    assert response.status_code == 200
+    assert "day-statements-link" not in response.text
+    assert "No official statement in the archive was made on this day." in response.text

@@ -285,6 +285,31 @@ def test_statement_filter_finds_cross_referenced_testimonies(client, checked):
     assert titles(client.get(LIST, {"statement": checked.identifier, "relation": "context"})) == {"Heard shooting"}
 
 
+@pytest.mark.parametrize(
+    "relation, heading",
+    [
+        (None, "Accounts checked against this official statement"),
+        ("contradicts", "Accounts that contradict this official statement"),
+        ("corroborates", "Accounts that corroborate this official statement"),
+        ("context", "Accounts that give context to this official statement"),
+    ],
+)
+def test_a_list_checked_against_a_statement_shows_the_claim(client, checked, relation, heading):
+    query = {"statement": checked.identifier} | ({"relation": relation} if relation else {})
+
+    html = client.get(LIST, query).text
+
+    banner = re.search(r'<section class="banner banner-note checked-against".*?</section>', html, re.S).group(0)
+    assert f'<h2 id="checked-against-heading">{heading}</h2>' in banner
+    assert f'<a href="/statements/{checked.identifier}/">Twenty thousand bandits attacked.</a>' in banner
+    assert str(checked.actor) in banner
+
+
+def test_no_statement_banner_without_a_statement_or_with_a_bad_one(client, checked):
+    assert "checked-against" not in client.get(LIST).text
+    assert "checked-against" not in client.get(LIST, {"statement": "S-9999"}).text
+
+
 def test_draft_statement_is_unknown(client, db):
     draft = factories.make_statement("Not yet checked", status=Status.DRAFT)
     response = client.get(LIST, {"statement": draft.identifier})

@@ -201,6 +201,36 @@ def test_empty_result_says_why_and_offers_to_remove_filters(client, db):
     assert 'href="?place=aktobe">Remove “Witness role: Driver”</a>' in response.text
 
 
+def test_empty_result_of_one_filter_offers_to_remove_it_and_no_facets(client, db):
+    factories.make_testimony("Elsewhere", place=factories.make_place("Almaty", slug="almaty"))
+
+    response = client.get(LIST, {"q": "zzzxqy"})
+
+    assert "No published testimony matches this filter." in response.text
+    assert "Remove it:" in response.text
+    assert "Remove one of them" not in response.text
+    # Nothing to narrow: no facet panel, no "no smaller places" where the archive has places.
+    assert 'id="facets-heading"' not in response.text
+    assert "No smaller places" not in response.text
+    assert 'id="facets-heading"' in client.get(LIST).text
+
+
+def test_a_page_with_an_error_says_so_in_its_title(client, published):
+    assert "<title>Error: Testimonies" in client.get(LIST, {"date_from": "2022-13-45"}).text
+    assert "<title>Error: Testimonies" in client.get(LIST, {"page": "3"}).text
+    assert "<title>Testimonies" in client.get(LIST).text
+
+
+def test_sources_are_offered_in_reading_order_whatever_their_case(client, db):
+    for name in ("Reuters", "bne IntelliNews", "Azattyq"):
+        factories.make_source(name)
+
+    html = client.get(LIST).text
+
+    offered = re.findall(r'<option value="[^"]+">(Reuters|bne IntelliNews|Azattyq)</option>', html)
+    assert offered == ["Azattyq", "bne IntelliNews", "Reuters"]
+
+
 def test_export_links_carry_the_same_filters(client, published):
     response = client.get(LIST, {"role": "resident", "page": "1"})
     assert f'href="{reverse("testimony:export-csv")}?role=resident"' in response.text

@@ -66,6 +66,17 @@ def test_page_shows_the_account_verbatim_with_its_language(client, full):
     assert "Люди в балаклавах раздавали алкоголь." in html
     assert "English words of the witness." in html
     assert '<h1 id="testimony-title">Men in balaclavas handed out alcohol</h1>' in html
+    assert "<dt>Language</dt>\n        <dd>Russian</dd>" in html
+
+
+def test_a_language_code_django_does_not_know_is_shown_as_it_is(client, full):
+    full.language = "xx-old"
+    full.save()
+
+    response = client.get(_url(full))
+
+    assert response.status_code == 200
+    assert "<dd>xx-old</dd>" in response.content.decode()
 
 
 def test_page_shows_the_witness_descriptor_but_nothing_confidential(client, full):
@@ -81,12 +92,15 @@ def test_page_shows_the_witness_descriptor_but_nothing_confidential(client, full
 def test_when_where_and_source(client, full):
     html = client.get(_url(full)).content.decode()
 
-    assert '<a href="/days/2022-01-05/"><time datetime="2022-01-05">5 January 2022</time></a>, night' in html
-    assert "approx." in html
+    # "approx." comes first, as on the testimony's card and in the feed.
+    assert (
+        'title="The date is approximate">approx.</abbr> '
+        '<a href="/days/2022-01-05/"><time datetime="2022-01-05">5 January 2022</time></a>, night'
+    ) in html
     # The place with its parents, root first, each a link.
     breadcrumb = re.search(r'<ol class="place-path">(.*?)</ol>', html, re.S).group(1)
     assert re.findall(r'href="/places/([^/]+)/"', breadcrumb) == ["kazakhstan", "almaty", "republic-square"]
-    assert "43.2389, 76.9455" in html
+    assert "Republic Square lies at 43.2389, 76.9455 (the place, not where the witness stood)" in html
     assert '<a href="/sources/bne/">bne IntelliNews</a>' in html
     assert 'href="https://www.intellinews.com/article"' in html
     assert '<time datetime="2022-02-06">6 February 2022</time>' in html
@@ -99,8 +113,10 @@ def test_a_date_range_links_both_days(client, published):
 
     html = client.get(_url(published)).content.decode()
 
-    assert 'href="/days/2022-01-04/"' in html
-    assert 'href="/days/2022-01-06/"' in html
+    assert (
+        '<a href="/days/2022-01-04/"><time datetime="2022-01-04">4 January 2022</time></a> – '
+        '<a href="/days/2022-01-06/"><time datetime="2022-01-06">6 January 2022</time></a>'
+    ) in html
 
 
 def test_credibility_tags_with_group_definition_and_methodology_link(client, full):

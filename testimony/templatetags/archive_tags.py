@@ -5,6 +5,7 @@ import functools
 from urllib.parse import urlencode
 
 from django import template
+from django.utils import translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -176,6 +177,16 @@ def _date_span(start, end, is_approximate, language):
     if is_approximate:
         text = _("approx. %(date)s") % {"date": text}
     return text
+
+
+@register.filter
+def language_label(code):
+    """A language's name in the reader's language ("Russian"), from its code ("ru"); a code Django does not know
+    stays as it is rather than failing the page."""
+    try:
+        return translation.get_language_info(code)["name_translated"]
+    except KeyError:
+        return code
 
 
 @register.filter
