@@ -74,7 +74,9 @@ class Vocabulary:
         return cls(
             places=list(Place.objects.only("id", "name", "slug", "parent_id", "path", "depth").order_by("path")),
             tags=list(Tag.objects.select_related("group")),
-            sources=list(Source.objects.only("id", "name", "slug")),
+            # In reading order, whatever the case ("bne IntelliNews" among the b's): sorted here, so the stored order
+            # (and the exports that follow it) stay the same on both databases.
+            sources=sorted(Source.objects.only("id", "name", "slug"), key=lambda source: source.name.casefold()),
             incidents=list(Incident.objects.only("id", "name", "slug", "date_start")),
         )
 

@@ -121,6 +121,8 @@ def test_day_pages_its_accounts(client, db):
     bad = client.get(day_url("2022-01-05"), {"page": "two"})
     assert bad.status_code == 400
     assert "Enter a page number as a whole number from 1, for example 2." in bad.text
+    assert "<title>Error: 5 January 2022" in bad.text
+    assert "<title>5 January 2022" in second.text
 
 
 def test_day_query_count_does_not_grow_with_rows(client, january, django_assert_num_queries):
@@ -187,7 +189,10 @@ def test_a_day_with_statements_says_near_the_top_how_many_and_links_to_them(clie
 
     response = client.get(day_url("2022-01-05"))
 
-    line = '<p class="day-statements-link"><a href="#day-statements">2 official statements made this day</a></p>'
+    line = (
+        '<p class="day-statements-link"><a href="#day-statements"><span aria-hidden="true">↓ </span>'
+        "2 official statements made this day</a></p>"
+    )
     assert line in response.text
     assert response.text.index(line) < response.text.index('<h2 id="day-testimonies">')
     assert '<h2 id="day-statements">' in response.text  # where the link leads

@@ -178,6 +178,29 @@ def test_corrections_feed_lists_each_later_public_revision_newest_first(client, 
     assert DRAFT_MARKER not in response.content.decode()
 
 
+def test_each_entry_says_what_its_revision_published_not_what_came_after(client, corrected, editor):
+    fixed = corrected[0]
+    _edit(fixed, editor, title="Renamed later", status=Status.RETRACTED, retraction_note="Withdrawn later.")
+
+    _, root = _feed(client, "/feeds/corrections/")
+
+    entries = _entries(root)
+    correction = entries[f"{fixed.identifier}, revision 2: {fixed.title}"]
+    assert "Withdrawn later." not in correction.find(f"{ATOM}summary").text
+    retraction = entries[f"{fixed.identifier}, revision 3: Renamed later (retracted)"]
+    assert "Withdrawn later." in retraction.find(f"{ATOM}summary").text
+
+
+def test_each_feed_and_entry_has_its_own_absolute_id(client, corrected):
+    ids = []
+    for path in ("/feeds/testimonies/", "/feeds/corrections/"):
+        _, root = _feed(client, path)
+        assert root.find(f"{ATOM}id").text == f"http://testserver{path}"
+        ids += [root.find(f"{ATOM}id").text, *(entry.find(f"{ATOM}id").text for entry in root.iter(f"{ATOM}entry"))]
+    assert all(id_.startswith("http://testserver/") for id_ in ids)
+    assert len(ids) == len(set(ids)) == 2 + 3 + 2
+
+
 def test_corrections_feed_leaves_out_a_testimony_no_longer_public(client, corrected):
     # The workflow never takes a public testimony back to draft; a row changed behind its back is still hidden.
     fixed = corrected[0]

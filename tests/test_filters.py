@@ -303,6 +303,7 @@ def test_a_list_checked_against_a_statement_shows_the_claim(client, checked, rel
     assert f'<h2 id="checked-against-heading">{heading}</h2>' in banner
     assert f'<a href="/statements/{checked.identifier}/">Twenty thousand bandits attacked.</a>' in banner
     assert str(checked.actor) in banner
+    assert f"<title>Testimonies checked against {checked.identifier} · " in html
 
 
 def test_no_statement_banner_without_a_statement_or_with_a_bad_one(client, checked):

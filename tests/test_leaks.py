@@ -12,8 +12,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from testimony import history
-from testimony.models import CrossReference, Status
+from testimony import history, workflow
+from testimony.models import CrossReference, Status, Testimony
 
 from . import factories
 from .conftest import CONFIDENTIAL_MARKER, DRAFT_MARKER, INTERNAL_NOTE_MARKER
@@ -49,6 +49,17 @@ def cast(db, published, draft, django_capture_on_commit_callbacks):
         factories.make_cross_reference(published, draft, note=f"Links to a draft testimony {DRAFT_MARKER}")
         draft_statement.incidents.add(incident)
         history.ensure_initial_revisions()
+        # A correction of the published account (which carries internal notes), for the corrections feed.
+        current = Testimony.objects.get(pk=published.pk)
+        current.translation = "Translated later."
+        editor = factories.make_user("corrector", groups=["Editor"])
+        workflow.save_testimony(
+            current,
+            user=editor,
+            expected_version=current.version,
+            from_status=current.status,
+            summary="Added a translation.",
+        )
     return {
         "published": published,
         "draft": draft,
@@ -76,6 +87,7 @@ def _public_urls(cast):
         *[reverse("testimony:sitemap-section", args=[section]) for section in SITEMAP_SECTIONS],
         reverse("testimony:revision", args=[published.identifier, 1]),
         reverse("testimony:feed"),
+        reverse("testimony:feed-corrections"),
         list_url,
         list_url + filters,
         list_url + "?q=hidden",
@@ -101,6 +113,11 @@ def _text(response):
     if response.streaming:
         return b"".join(response.streaming_content).decode()
     return response.content.decode()
+
+
+def test_the_corrections_feed_in_this_cast_has_the_correction(client, cast):
+    # So that the leak test below reads a feed with an entry, not an empty one.
+    assert "Added a translation." in _text(client.get(reverse("testimony:feed-corrections")))
 
 
 def test_no_public_page_shows_drafts_or_confidential_data(client, cast):

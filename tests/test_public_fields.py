@@ -113,6 +113,7 @@ def test_public_pages_never_read_a_private_column(client, published):
         f"/statements/{statement.identifier}/",
         f"/incidents/{incident.slug}/",
         "/feeds/testimonies/",
+        "/feeds/corrections/",
     ]
     for page in pages:
         with CaptureQueriesContext(connection) as queries:

@@ -1,6 +1,7 @@
 """The January 2022 seed collection: it loads on both databases and holds what a journalist would look for."""
 
 import datetime
+import importlib
 import io
 import json
 import re
@@ -8,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -308,6 +310,30 @@ def test_a_seed_statement_credits_its_quote_to_the_article_not_to_the_actor(clie
     caption = re.search(r"<figcaption>(.*?)</figcaption>", html, re.S).group(1)
     assert re.sub(r"<[^>]+>", "", caption) == "bne IntelliNews, reporting Kazakh state media"
     assert '<a href="/sources/bne-intellinews/">bne IntelliNews</a>' in caption
+
+
+def test_an_archive_seeded_before_quotes_were_credited_to_the_article_is_put_right(seed):
+    """Migration 0017: the five statements the old seed credited to the actor's outlet, where still as seeded."""
+    credit = importlib.import_module("testimony.migrations.0017_seed_statements_credit_the_article").credit_the_article
+    state_media = factories.make_source("Kazakh state media", slug="kazakh-state-media")
+    hrw = factories.make_source("Human Rights Watch", slug="human-rights-watch")
+    report = "https://www.hrw.org/news/2022/01/26/kazakhstan-killings-excessive-use-force-almaty"
+    Statement.objects.filter(identifier="S-0004").update(source=state_media)
+    Statement.objects.filter(identifier="S-0008").update(source=state_media, quote="An editor's own wording.")
+    Statement.objects.filter(identifier="S-0009").update(source=hrw, source_url=report, editor_notes="Checked.")
+    before = dict(Statement.objects.values_list("identifier", "version"))
+
+    credit(django_apps, None)
+
+    statements = {statement.identifier: statement for statement in Statement.objects.select_related("source")}
+    assert statements["S-0004"].source.slug == "bne-intellinews"
+    assert statements["S-0004"].version == before["S-0004"] + 1  # a form opened before cannot save over it
+    assert statements["S-0008"].source == state_media  # changed by an editor since: left alone
+    assert statements["S-0009"].source.slug == "bne-intellinews"
+    assert statements["S-0009"].source_url == ""
+    assert statements["S-0009"].editor_notes.startswith("Checked.\n\n")
+    assert report in statements["S-0009"].editor_notes
+    assert statements["S-0001"].version == before["S-0001"]  # already right: untouched
 
 
 # --- What holds for every entry -----------------------------------------------------------------------------------

@@ -82,8 +82,8 @@ def test_statement_page_shows_claim_actor_date_quote_and_source(client, claim):
     assert '<a href="/days/2022-01-07/"><time datetime="2022-01-07">7 January 2022</time></a>' in html
     assert '<blockquote lang="ru" cite="https://akorda.kz/address">' in html
     assert "Алматы подвергся нападению двадцати тысяч бандитов." in html
-    # no source named, but its address is known: the quote is credited to it, not to the president
-    assert _caption(html) == "An unnamed source, reporting Kassym-Jomart Tokayev"
+    # no source named, but its address is known: the quote is credited to its site, not to the president
+    assert _caption(html) == "akorda.kz, reporting Kassym-Jomart Tokayev"
     assert "No testimony in the archive contradicts this claim." in html
     assert INTERNAL_NOTE_MARKER not in html
 
@@ -109,6 +109,29 @@ def test_a_quote_is_credited_to_its_source_reporting_the_actor(client, db):
 
     assert _caption(html) == "bne IntelliNews, reporting Tokayev administration"
     assert '<cite><a href="/sources/bne/">bne IntelliNews</a></cite>' in html
+
+
+def test_a_quote_from_an_unnamed_source_names_where_its_link_leads(client, president):
+    statement = factories.make_statement(
+        "Order is restored.", actor=president, quote="Order is restored.", source_url="https://www.akorda.kz/en/x?y=<1>"
+    )
+
+    html = client.get(statement.get_absolute_url()).content.decode()
+
+    assert _caption(html) == "www.akorda.kz, reporting Kassym-Jomart Tokayev"
+    assert 'href="https://www.akorda.kz/en/x?y=&lt;1&gt;"' in html
+
+
+def test_an_actor_s_own_publication_is_credited_to_it_once(client, db):
+    ministry = factories.make_actor("Ministry of Internal Affairs")
+    own_site = factories.make_source("Ministry of Internal Affairs", slug="mvd-site")
+    statement = factories.make_statement(
+        "Order is restored.", actor=ministry, quote="Порядок восстановлен.", source=own_site
+    )
+
+    html = client.get(statement.get_absolute_url()).content.decode()
+
+    assert _caption(html) == "Ministry of Internal Affairs"
 
 
 def test_a_quote_without_a_recorded_source_is_credited_to_no_one(client, president):
@@ -329,6 +352,16 @@ def test_list_names_the_testimonies_that_add_context_like_the_other_counts(clien
     ) in _counts(html, claim)
 
 
+def test_list_offers_actors_in_reading_order_whatever_their_case(client, db):
+    for name in ("Reuters", "bne IntelliNews", "Akorda"):
+        factories.make_statement(f"Said by {name}.", actor=factories.make_actor(name))
+
+    html = client.get("/statements/").text
+
+    offered = re.findall(r'<option value="[^"]+"[^>]*>(Reuters|bne IntelliNews|Akorda)</option>', html)
+    assert offered == ["Akorda", "bne IntelliNews", "Reuters"]
+
+
 def test_list_filters_by_actor_kind_and_actor(client, claim, ministry):
     factories.make_statement("Peaceful protesters were not fired upon.", actor=ministry)
 
@@ -446,6 +479,7 @@ def test_list_explains_a_bad_date(client, claim, params, field, message):
 
     page = response.content.decode()
     assert response.status_code == 400
+    assert "<title>Error: Official statements" in page
     # as on the testimonies list: a summary at the top linking to the field, the message beside it, the typed value
     summary = re.search(r'<div class="banner banner-error" role="alert">.*?</div>', page, re.S).group(0)
     assert "One filter could not be used. Correct it in the form:" in summary

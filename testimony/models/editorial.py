@@ -52,10 +52,26 @@ class WorkflowEvent(models.Model):
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
+# What a correction's entry says of the revision's own state (public fields of a testimony; its text is at the
+# revision's permanent address).
+FEED_RECORD_FIELDS = ("title", "status", "retraction_note")
+
+
 class RevisionQuerySet(models.QuerySet):
     def later(self):
         """Revisions after a testimony's first publication: its corrections, regradings and retraction."""
         return self.filter(number__gt=1)
+
+    def for_feed(self):
+        """Loading plan for the corrections feed: each revision with its testimony's identifier and the title, status
+        and retraction note that revision published (its history record), public columns only. One query."""
+        return self.select_related("testimony", "record").only(
+            "number",
+            "published",
+            "summary",
+            "testimony__identifier",
+            *(f"record__{name}" for name in FEED_RECORD_FIELDS),
+        )
 
     def for_page(self):
         """Loading plan for a revision permalink: the revision with its history record, place, witness and source;

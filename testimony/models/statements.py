@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Window
-from django.db.models.functions import Lower, RowNumber
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -37,7 +37,7 @@ class Actor(SlugNaturalKey, models.Model):
     objects = SlugManager()
 
     class Meta:
-        ordering = [Lower("name"), "name"]
+        ordering = ["name"]
         verbose_name = _("actor")
         verbose_name_plural = _("actors")
 

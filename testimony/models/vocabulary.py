@@ -1,5 +1,4 @@
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -100,7 +99,7 @@ class Source(SlugNaturalKey, models.Model):
     objects = SlugManager()
 
     class Meta:
-        ordering = [Lower("name"), "name"]  # "bne IntelliNews" among the b's, not after every capital
+        ordering = ["name"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
 

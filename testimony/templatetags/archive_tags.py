@@ -2,7 +2,7 @@
 
 import datetime
 import functools
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django import template
 from django.utils import translation
@@ -187,6 +187,12 @@ def language_label(code):
         return translation.get_language_info(code)["name_translated"]
     except KeyError:
         return code
+
+
+@register.filter
+def url_host(url):
+    """The host an address points at ("www.hrw.org"), to name a link by where it leads; the address if it has none."""
+    return urlsplit(str(url)).hostname or url
 
 
 @register.filter

@@ -12,7 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from testimony import public
-from testimony.models import Incident, Place, Revision, Source, Statement, Tag, Testimony
+from testimony.models import Incident, Place, Revision, Source, Statement, Status, Tag, Testimony
 
 FEED_LENGTH = 50
 # A testimony dated over a long range covers every day of it; the sitemap lists at most this many of them.
@@ -41,6 +41,12 @@ class LatestTestimoniesFeed(Feed):
 
     def feed_url(self):
         return reverse("testimony:feed")
+
+    def get_object(self, request, *args, **kwargs):
+        return request  # for feed_guid: each feed's Atom id is its own absolute address
+
+    def feed_guid(self, request):
+        return request.build_absolute_uri(self.feed_url())
 
     def author_name(self):
         return settings.ARCHIVE_NAME
@@ -94,40 +100,34 @@ class CorrectionsFeed(Feed):
     def feed_url(self):
         return reverse("testimony:feed-corrections")
 
+    def get_object(self, request, *args, **kwargs):
+        return request
+
+    def feed_guid(self, request):
+        return request.build_absolute_uri(self.feed_url())
+
     def author_name(self):
         return settings.ARCHIVE_NAME
 
     def items(self):
-        return (
-            Revision.objects.later()
-            .filter(testimony__in=Testimony.objects.public())
-            .select_related("testimony")
-            .only("number", "published", "summary", *(f"testimony__{name}" for name in CORRECTED_FIELDS))
-            .order_by("-published", "-pk")[:FEED_LENGTH]
-        )
+        public = Revision.objects.later().filter(testimony__in=Testimony.objects.public())
+        return public.for_feed().order_by("-published", "-pk")[:FEED_LENGTH]
 
     def item_title(self, item):
-        testimony = item.testimony
-        values = {"identifier": testimony.identifier, "number": item.number, "title": testimony.title}
-        if testimony.is_retracted:
+        # The testimony as this revision left it: a later retraction or new title is a later entry's news.
+        values = {"identifier": item.testimony.identifier, "number": item.number, "title": item.record.title}
+        if item.record.status == Status.RETRACTED:
             return _("%(identifier)s, revision %(number)d: %(title)s (retracted)") % values
         return _("%(identifier)s, revision %(number)d: %(title)s") % values
 
     def item_link(self, item):
         return item.get_absolute_url()
 
-    def item_guid(self, item):
-        return self.item_link(item)
-
     def item_pubdate(self, item):
         return item.published
 
     def item_updateddate(self, item):
         return item.published
-
-
-# What a correction's entry shows of its testimony (the revision's own text is at its permalink).
-CORRECTED_FIELDS = ("identifier", "title", "status", "retraction_note")
 
 
 class PagesSitemap(Sitemap):

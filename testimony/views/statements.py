@@ -2,7 +2,7 @@
 
 import django_filters
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Window
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +32,9 @@ class StatementFilter(django_filters.FilterSet):
     actor = django_filters.ModelChoiceFilter(
         label=_("Actor"),
         # Only actors with something public to show, so the list never offers an empty page.
-        queryset=Actor.objects.filter(statements__status__in=PUBLIC_STATUSES).distinct(),
+        queryset=Actor.objects.filter(statements__status__in=PUBLIC_STATUSES)
+        .distinct()
+        .order_by(Lower("name"), "name"),  # "bne IntelliNews" among the b's, not after every capital
         to_field_name="slug",
         empty_label=_("Any actor"),
         error_messages={"invalid_choice": _("No actor with public statements matches “%(value)s”.")},

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("testimony", "0016_sources_and_actors_in_reading_order"),
+        ("testimony", "0015_statement_quote_is_the_source_s_words"),
     ]
 
     operations = [
