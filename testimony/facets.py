@@ -140,10 +140,17 @@ class Facets:
     sample_size: int
     # Some facets are exact (from the counts table) and others counted over a sample: the page says which.
     is_partly_sampled: bool = False
+    # Places the place facet went through because each was the only one on offer (see place_facet).
+    places_within: list = field(default_factory=list)
 
     @property
     def is_empty(self):
         return not (self.places or self.tag_groups or self.roles or self.sources)
+
+    @property
+    def places_within_label(self):
+        """ "Kazakhstan › Almaty": where the places on offer lie, when the facet went down to them."""
+        return " › ".join(place.name for place in self.places_within)
 
 
 @dataclass
@@ -328,7 +335,14 @@ def _by_count(items):
 
 
 def place_facet(counts, vocabulary, root, approximate=False):
-    """The children of ``root`` (or the top-level places), each with the count of its whole subtree."""
+    """The children of ``root`` (or the top-level places), each with the count of its whole subtree, and the places
+    gone through to find them.
+
+    A place on offer alone that holds every placed match is no choice (a collection about one country offered
+    "Kazakhstan" alone): its children are offered instead, as long as that holds, and it is returned with any others
+    gone through, so the page can say where they lie. A place that holds only some of the matches (others lie in
+    ``root`` itself) stays on offer: choosing it narrows the list.
+    """
     totals = defaultdict(int)
     for place_id, n in counts.items():
         place = vocabulary.places_by_id.get(place_id)
@@ -336,12 +350,18 @@ def place_facet(counts, vocabulary, root, approximate=False):
             continue
         for part in place.path.strip("/").split("/"):
             totals[int(part)] += n
-    items = [
-        FacetItem(p.slug, p.name, totals[p.pk], approximate=approximate)
-        for p in vocabulary.children(root)
-        if totals.get(p.pk)
-    ]
-    return _by_count(items)
+    placed = totals[root.pk] if root else sum(totals[p.pk] for p in vocabulary.children(None))
+    within, parent = [], root
+    while True:
+        offered = [p for p in vocabulary.children(parent) if totals.get(p.pk)]
+        if len(offered) != 1 or totals[offered[0].pk] != placed:
+            break
+        if not any(totals.get(p.pk) for p in vocabulary.children(offered[0])):
+            break  # nothing beneath it: offered as it is
+        parent = offered[0]
+        within.append(parent)
+    items = [FacetItem(p.slug, p.name, totals[p.pk], approximate=approximate) for p in offered]
+    return _by_count(items), within
 
 
 def tag_facet(counts, vocabulary, selected, approximate=False):
@@ -397,7 +417,7 @@ def testimony_facets(
         known = {name: known[name] if known[name] is not None else n for name, n in zip(known, counted, strict=True)}
     places, tags, roles, sources = known.values()
     approximate = {name: is_sample and name in sampled for name in ("places", "tags", "roles", "sources")}
-    found.places = place_facet(places, vocabulary, place_root, approximate["places"])
+    found.places, found.places_within = place_facet(places, vocabulary, place_root, approximate["places"])
     found.tag_groups = tag_facet(tags, vocabulary, selected.get("tag", set()), approximate["tags"])
     found.roles = role_facet(roles, selected.get("role"), approximate["roles"])
     found.sources = source_facet(sources, vocabulary, selected.get("source"), approximate["sources"])

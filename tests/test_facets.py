@@ -81,8 +81,30 @@ def archive(db):
 
 
 def test_place_counts_roll_up_to_the_top_level(client, archive):
+    factories.make_testimony("Abroad", place=factories.make_place("Kyrgyzstan", slug="kg", kind="country"))
     response = client.get(LIST)
-    assert facet(response, "place") == {"Kazakhstan": 6}
+    assert facet(response, "place") == {"Kazakhstan": 6, "Kyrgyzstan": 1}
+    assert "Places in" not in response.text
+
+
+def test_a_single_place_on_offer_gives_way_to_the_places_beneath_it(client, archive):
+    # Every placed account lies in Kazakhstan: offering it alone would be no choice.
+    response = client.get(LIST)
+    assert facet(response, "place") == {"Almaty": 5, "Aktobe": 1}
+    assert "Places in Kazakhstan:" in response.text
+    assert facet_link(response, "Almaty") == "?place=almaty"
+    # Down as far as one place holds them all and some lie beneath it: Medeu holds the square's two accounts.
+    response = client.get(LIST, {"place": "almaty", "role": "driver"})
+    assert facet(response, "place") == {"Republic Square": 1}
+    assert "Places in Medeu:" in response.text
+    # Through two places that each hold every placed resident, to the one that holds some.
+    response = client.get(LIST, {"role": "resident"})
+    assert facet(response, "place") == {"Medeu": 2}
+    assert "Places in Kazakhstan › Almaty:" in response.text
+    # Down to a place with nothing beneath it, which is offered as it is.
+    response = client.get(LIST, {"place": "kz", "role": "medical"})
+    assert facet(response, "place") == {"Auezov": 1}
+    assert "Places in Almaty:" in response.text
 
 
 def test_place_facet_shows_the_children_of_the_chosen_place_with_their_subtrees(client, archive):
@@ -115,7 +137,7 @@ def test_counts_follow_the_current_filter(client, archive):
     assert result_count(response) == 4
     assert facet(response, "tag") == {"Seen": 4, "Confirmed": 1, "Filmed": 1}
     assert facet(response, "role") == {"Driver": 2, "Resident": 2}
-    assert facet(response, "place") == {"Kazakhstan": 4}
+    assert facet(response, "place") == {"Almaty": 3, "Aktobe": 1}  # all in Kazakhstan: its cities offered
 
 
 def test_a_search_counts_its_facets_over_the_rows_it_found(client, archive):
@@ -126,7 +148,7 @@ def test_a_search_counts_its_facets_over_the_rows_it_found(client, archive):
     assert facet(response, "tag") == {"Seen": 4, "Confirmed": 1, "Filmed": 1}
     assert facet(response, "role") == {"Driver": 2, "Resident": 2}
     assert facet(response, "source") == {"bne": 2, "HRW": 2}
-    assert facet(response, "place") == {"Kazakhstan": 4}
+    assert facet(response, "place") == {"Almaty": 3, "Aktobe": 1}  # all in Kazakhstan: its cities offered
 
 
 @pytest.mark.parametrize("name, key", [("tag", "tag"), ("role", "role"), ("source", "source"), ("place", "place")])
@@ -193,7 +215,7 @@ def test_counts_the_table_knows_stay_exact_beside_sampled_ones(client, archive, 
     monkeypatch.setattr(facets, "SAMPLE_SIZE", 2)
     response = client.get(LIST, {"tag": "seen"})
     assert result_count(response) == 4
-    assert facet(response, "place") == {"Kazakhstan": 4}
+    assert facet(response, "place") == {"Almaty": 3, "Aktobe": 1}  # all in Kazakhstan: its cities offered
     assert "About: the counts marked ≈ are taken from the first 2 matching testimonies" in response.text
     places = re.search(r'aria-labelledby="facet-place">(.*?)</section>', response.text, re.S).group(1)
     assert "≈" not in places
