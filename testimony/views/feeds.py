@@ -19,7 +19,30 @@ FEED_LENGTH = 50
 MAX_DAYS_PER_RANGE = 366
 
 
-class LatestTestimoniesFeed(Feed):
+class ArchiveFeed(Feed):
+    """What the archive's Atom feeds share: the archive as author, the list as their page, and each feed's own
+    address (``url_name``) as its Atom id."""
+
+    feed_type = Atom1Feed
+    url_name = None
+
+    def link(self):
+        return reverse("testimony:list")
+
+    def feed_url(self):
+        return reverse(self.url_name)
+
+    def get_object(self, request, *args, **kwargs):
+        return request  # for feed_guid
+
+    def feed_guid(self, request):
+        return request.build_absolute_uri(self.feed_url())
+
+    def author_name(self):
+        return settings.ARCHIVE_NAME
+
+
+class LatestTestimoniesFeed(ArchiveFeed):
     """The most recently published public testimonies. Two queries: the rows with their joins and the time of each
     one's latest public revision, then their tags.
 
@@ -27,7 +50,6 @@ class LatestTestimoniesFeed(Feed):
     reader that already holds the entry shows it changed; the corrections feed below lists those changes themselves.
     """
 
-    feed_type = Atom1Feed
     description_template = "feeds/testimony_description.html"
 
     def title(self):
@@ -36,20 +58,7 @@ class LatestTestimoniesFeed(Feed):
     def subtitle(self):
         return _("Eyewitness accounts as they are published in the archive, verbatim, with where and when.")
 
-    def link(self):
-        return reverse("testimony:list")
-
-    def feed_url(self):
-        return reverse("testimony:feed")
-
-    def get_object(self, request, *args, **kwargs):
-        return request  # for feed_guid: each feed's Atom id is its own absolute address
-
-    def feed_guid(self, request):
-        return request.build_absolute_uri(self.feed_url())
-
-    def author_name(self):
-        return settings.ARCHIVE_NAME
+    url_name = "testimony:feed"
 
     def items(self):
         latest = Revision.objects.later().filter(testimony=OuterRef("pk")).order_by("-number").values("published")
@@ -77,7 +86,7 @@ class LatestTestimoniesFeed(Feed):
         return [tag.name for tag in item.tags.all()]
 
 
-class CorrectionsFeed(Feed):
+class CorrectionsFeed(ArchiveFeed):
     """Every public revision after a testimony's first: corrections, regradings and retractions, newest first.
 
     A journalist who cited an account subscribes here to learn that it changed or was withdrawn, whenever it was
@@ -85,7 +94,6 @@ class CorrectionsFeed(Feed):
     query, read off the index of later revisions by time.
     """
 
-    feed_type = Atom1Feed
     description_template = "feeds/correction_description.html"
 
     def title(self):
@@ -94,20 +102,7 @@ class CorrectionsFeed(Feed):
     def subtitle(self):
         return _("Each public change to a testimony after it was first published, with the editors' summary.")
 
-    def link(self):
-        return reverse("testimony:list")
-
-    def feed_url(self):
-        return reverse("testimony:feed-corrections")
-
-    def get_object(self, request, *args, **kwargs):
-        return request
-
-    def feed_guid(self, request):
-        return request.build_absolute_uri(self.feed_url())
-
-    def author_name(self):
-        return settings.ARCHIVE_NAME
+    url_name = "testimony:feed-corrections"
 
     def items(self):
         public = Revision.objects.later().filter(testimony__in=Testimony.objects.public())
