@@ -50,6 +50,7 @@ class LatestTestimoniesFeed(ArchiveFeed):
     reader that already holds the entry shows it changed; the corrections feed below lists those changes themselves.
     """
 
+    url_name = "testimony:feed"
     description_template = "feeds/testimony_description.html"
 
     def title(self):
@@ -57,8 +58,6 @@ class LatestTestimoniesFeed(ArchiveFeed):
 
     def subtitle(self):
         return _("Eyewitness accounts as they are published in the archive, verbatim, with where and when.")
-
-    url_name = "testimony:feed"
 
     def items(self):
         latest = Revision.objects.later().filter(testimony=OuterRef("pk")).order_by("-number").values("published")
@@ -94,6 +93,7 @@ class CorrectionsFeed(ArchiveFeed):
     query, read off the index of later revisions by time.
     """
 
+    url_name = "testimony:feed-corrections"
     description_template = "feeds/correction_description.html"
 
     def title(self):
@@ -101,8 +101,6 @@ class CorrectionsFeed(ArchiveFeed):
 
     def subtitle(self):
         return _("Each public change to a testimony after it was first published, with the editors' summary.")
-
-    url_name = "testimony:feed-corrections"
 
     def items(self):
         public = Revision.objects.later().filter(testimony__in=Testimony.objects.public())
