@@ -334,6 +334,18 @@ def _by_count(items):
     return sorted(items, key=lambda item: (-item.count, item.label.casefold()))
 
 
+def subtree_totals(counts, vocabulary) -> defaultdict:
+    """``{place id: n}`` counted at each place -> counted at each place and every place beneath it (no query)."""
+    totals = defaultdict(int)
+    for place_id, n in counts.items():
+        place = vocabulary.places_by_id.get(place_id)
+        if place is None:
+            continue
+        for part in place.path.strip("/").split("/"):
+            totals[int(part)] += n
+    return totals
+
+
 def place_facet(counts, vocabulary, root, approximate=False):
     """The children of ``root`` (or the top-level places), each with the count of its whole subtree, and the places
     gone through to find them.
@@ -343,13 +355,7 @@ def place_facet(counts, vocabulary, root, approximate=False):
     gone through, so the page can say where they lie. A place that holds only some of the matches (others lie in
     ``root`` itself) stays on offer: choosing it narrows the list.
     """
-    totals = defaultdict(int)
-    for place_id, n in counts.items():
-        place = vocabulary.places_by_id.get(place_id)
-        if place is None:
-            continue
-        for part in place.path.strip("/").split("/"):
-            totals[int(part)] += n
+    totals = subtree_totals(counts, vocabulary)
     placed = totals[root.pk] if root else sum(totals[p.pk] for p in vocabulary.children(None))
     within, parent = [], root
     while True:
@@ -426,6 +432,46 @@ def testimony_facets(
     return found
 
 
+# --- The places and sources indexes -----------------------------------------------------------------------------
+
+
+@dataclass
+class PlaceEntry:
+    place: Place
+    count: int  # public testimonies at the place and every place beneath it
+    children: list = field(default_factory=list)
+
+
+@dataclass
+class PlaceIndex:
+    places: list  # top-level PlaceEntry items, each holding the places beneath it, siblings by name
+    count: int  # places listed, at every level
+    unplaced: int  # public testimonies with no place
+
+
+def place_index(vocabulary) -> PlaceIndex:
+    """Every place holding a public testimony, in itself or beneath it, as a tree, each with the count of its whole
+    subtree. A place none of whose testimonies is public is left out. One query (the counts table)."""
+    counts = summary.all_dates(FacetCount.Kind.PLACE)
+    totals = subtree_totals(counts, vocabulary)
+    entries, top = {}, []
+    for place in vocabulary.places:  # in path order: a parent before its children
+        if totals.get(place.pk):
+            entries[place.pk] = entry = PlaceEntry(place, totals[place.pk])
+            parent = entries.get(place.parent_id)
+            (parent.children if parent else top).append(entry)
+    for entry in [*entries.values(), PlaceEntry(None, 0, top)]:
+        entry.children.sort(key=lambda child: (child.place.name.casefold(), child.place.name))
+    return PlaceIndex(top, len(entries), counts.get(None, 0))
+
+
+def source_index() -> list:
+    """``[(source, n)]``: every source of a public testimony, by name, with how many it published. Two queries."""
+    counts = summary.all_dates(FacetCount.Kind.SOURCE)
+    sources = Source.objects.filter(pk__in=list(counts)) if counts else Source.objects.none()
+    return [(source, counts[source.pk]) for source in sorted(sources, key=lambda s: (s.name.casefold(), s.name))]
+
+
 # --- The home page's figures ------------------------------------------------------------------------------------
 
 
@@ -435,17 +481,18 @@ class Figure:
     is_capped: bool
 
 
-def archive_figures():
-    """How many public testimonies (exact, from the counts table), statements (up to the cap) and places.
+def archive_figures(vocabulary):
+    """How many public testimonies (exact, from the counts table), statements (up to the cap) and places holding a
+    public testimony (the places index's entries).
 
-    Three queries."""
+    Three queries, and the vocabulary's."""
     cap = pagination.COUNT_CAP
     statements = bounded_count(Statement.objects.public(), cap)
     return {
         # Exact, from the counts table's grand total row.
         "testimonies": Figure(summary.total(), False),
         "statements": Figure(min(statements, cap), statements > cap),
-        "places": Figure(Place.objects.count(), False),
+        "places": Figure(place_index(vocabulary).count, False),
     }
 
 

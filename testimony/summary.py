@@ -271,6 +271,16 @@ def total() -> int:
     return FacetCount.objects.filter(kind=Kind.SPAN, date_start__isnull=True).aggregate(n=Sum("n"))["n"] or 0
 
 
+def all_dates(kind) -> dict:
+    """Public testimonies over all dates, per place (``kind="place"``: place id, ``None`` for no place) or per facet
+    value (the others: a tag or source id as an int, a role as text). One query."""
+    rows = FacetCount.objects.filter(kind=kind, date_start__isnull=True).order_by()
+    if kind == Kind.PLACE:
+        return dict(rows.values("place_id").annotate(total=Sum("n")).values_list("place_id", "total"))
+    found = rows.values("value").annotate(total=Sum("n")).values_list("value", "total")
+    return {value if kind == Kind.ROLE else int(value): n for value, n in found if n}
+
+
 def spans():
     """``[(date_start, date_end, n)]``: public testimonies per date range, all places together. One query."""
     rows = FacetCount.objects.filter(kind=Kind.SPAN, date_start__isnull=False).order_by("date_start", "date_end")

@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import path, register_converter
 
 from .converters import IdentifierConverter, IsoDateConverter, RevisionNumberConverter
-from .views import browse, days, exports, feeds, pages, revisions, statements, testimonies
+from .views import browse, days, exports, feeds, indexes, pages, revisions, statements, testimonies
 
 register_converter(IsoDateConverter, "isodate")
 register_converter(IdentifierConverter, "identifier")
@@ -32,7 +32,9 @@ urlpatterns = [
     path("statements/", statements.statement_list, name="statements"),
     path("statements/<identifier:identifier>/", statements.detail, name="statement"),
     path("days/<isodate:day>/", days.day, name="day"),
+    path("places/", indexes.places, name="places"),
     path("places/<slug:slug>/", browse.place, name="place"),
     path("incidents/<slug:slug>/", browse.incident, name="incident"),
+    path("sources/", indexes.sources, name="sources"),
     path("sources/<slug:slug>/", browse.source, name="source"),
 ]

@@ -106,6 +106,8 @@ def _public_urls(cast):
         cast["place"].get_absolute_url(),
         cast["incident"].get_absolute_url(),
         cast["source"].get_absolute_url(),
+        reverse("testimony:places"),
+        reverse("testimony:sources"),
     ]
 
 

@@ -52,7 +52,7 @@ def test_place_page_shows_parents_as_breadcrumbs_and_coordinates(client, places)
     response = client.get(reverse("testimony:place", args=["square"]))
     crumbs = re.search(r'<nav class="breadcrumb".*?</nav>', response.text, re.S).group(0)
     assert re.findall(r">([^<>]+)</(?:a|span)>", crumbs) == [
-        "Testimonies",
+        "Places",
         "Kazakhstan",
         "Almaty",
         "Medeu",

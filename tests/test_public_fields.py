@@ -114,6 +114,8 @@ def test_public_pages_never_read_a_private_column(client, published):
         f"/incidents/{incident.slug}/",
         "/feeds/testimonies/",
         "/feeds/corrections/",
+        "/places/",
+        "/sources/",
     ]
     for page in pages:
         with CaptureQueriesContext(connection) as queries:

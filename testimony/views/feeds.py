@@ -125,7 +125,14 @@ class CorrectionsFeed(ArchiveFeed):
 
 class PagesSitemap(Sitemap):
     def items(self):
-        return ["testimony:home", "testimony:list", "testimony:statements", "testimony:methodology"]
+        return [
+            "testimony:home",
+            "testimony:list",
+            "testimony:statements",
+            "testimony:places",
+            "testimony:sources",
+            "testimony:methodology",
+        ]
 
     def location(self, item):
         return reverse(item)

@@ -22,12 +22,13 @@ TIMELINE_CACHE_SECONDS = 3600
 
 def home(request):
     """What the archive is, its figures, the timeline, the latest testimonies and the incidents. Nine queries."""
+    vocabulary = facets.Vocabulary.load()
     latest = Testimony.objects.public().for_cards().order_by("-published_at", "-number")[:LATEST]
-    latest = facets.Vocabulary.load().with_tags(list(latest))
+    latest = vocabulary.with_tags(list(latest))
     incidents = list(Incident.objects.select_related("place").order_by("date_start", "name")[: MAX_INCIDENTS + 1])
     timeline = facets.timeline()
     context = {
-        "figures": facets.archive_figures(),
+        "figures": facets.archive_figures(vocabulary),
         "timeline": timeline,
         "timeline_html": timeline_html(timeline),
         "latest": latest,

@@ -10,6 +10,8 @@ MAIN_PAGES = {
     "filter-error": "/testimonies/?date_from=2022-02-30&place=almaty",
     "day": "/days/2022-01-05/",
     "place": "/places/almaty/",
+    "places": "/places/",
+    "sources": "/sources/",
     "statements": "/statements/",
     "statement": "/statements/S-0003/",
     "testimony": "/testimonies/T-0001/",
