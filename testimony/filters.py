@@ -23,6 +23,14 @@ MAX_TAGS = 5
 
 DATE_MESSAGE = _("Enter a date as YYYY-MM-DD, for example 2022-01-05.")
 
+# How the filter form and its chip name each relation to the chosen statement: by the accounts it keeps. The
+# model's labels are verbs for a sentence ("T-0003 contradicts S-0004"), which read oddly alone in a list.
+RELATION_CHOICES = [
+    (CrossReference.Relation.CORROBORATES, _("Accounts that corroborate it")),
+    (CrossReference.Relation.CONTRADICTS, _("Accounts that contradict it")),
+    (CrossReference.Relation.CONTEXT, _("Accounts that give context to it")),
+]
+
 
 class Sort:
     DATE = "date"
@@ -203,7 +211,7 @@ class TestimonyFilter(django_filters.FilterSet):
     )
     relation = django_filters.ChoiceFilter(
         label=_("Relation to the statement"),
-        choices=CrossReference.Relation.choices,
+        choices=RELATION_CHOICES,
         method="filter_nothing",
         error_messages=_not_found(_("“%(value)s” is not a relation. Choose corroborates, contradicts or context.")),
     )
@@ -352,8 +360,7 @@ def active_filters(filterset, fixed=None):
         statement = data["statement"]
         found.append(ActiveFilter("statement", None, gettext("Checked against %(id)s") % {"id": statement.identifier}))
     if data.get("relation"):
-        relation = dict(CrossReference.Relation.choices)[data["relation"]]
-        found.append(ActiveFilter("relation", None, gettext("Relation: %(relation)s") % {"relation": relation}))
+        found.append(ActiveFilter("relation", None, str(dict(RELATION_CHOICES)[data["relation"]])))
     return found
 
 

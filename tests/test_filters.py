@@ -306,6 +306,21 @@ def test_a_list_checked_against_a_statement_shows_the_claim(client, checked, rel
     assert f"<title>Testimonies checked against {checked.identifier} · " in html
 
 
+def test_relation_is_offered_and_shown_by_the_accounts_it_keeps(client, checked):
+    html = client.get(LIST, {"statement": checked.identifier, "relation": "context"}).text
+
+    select = re.search(r'<select id="f-relation".*?</select>', html, re.S).group(0)
+    assert re.findall(r"<option[^>]*>([^<]+)</option>", select) == [
+        "Any relation",
+        "Accounts that corroborate it",
+        "Accounts that contradict it",
+        "Accounts that give context to it",
+    ]
+    assert '<option value="context" selected>Accounts that give context to it</option>' in select
+    chips = re.search(r'<div class="active-filters">.*?</div>', html, re.S).group(0)
+    assert "<span>Accounts that give context to it</span>" in chips
+
+
 def test_no_statement_banner_without_a_statement_or_with_a_bad_one(client, checked):
     assert "checked-against" not in client.get(LIST).text
     assert "checked-against" not in client.get(LIST, {"statement": "S-9999"}).text

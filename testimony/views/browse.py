@@ -11,8 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from testimony import facets, pagecache, pagination
-from testimony.filters import Sort, active_filters, filter_testimonies
-from testimony.models import CrossReference, Incident, Place, Source, Testimony, Witness
+from testimony.filters import RELATION_CHOICES, Sort, active_filters, filter_testimonies
+from testimony.models import Incident, Place, Source, Testimony, Witness
 from testimony.templatetags.archive_tags import FilterLinks
 
 LIST_TEMPLATE = "browse/list.html"
@@ -150,7 +150,7 @@ def _form_choices(request, filterset, vocabulary, fixed):
         "source_options": _options(("sources",), vocabulary.sources, filterset.form["source"].value(), False),
         "incident_options": _options(("incidents",), vocabulary.incidents, filterset.form["incident"].value(), False),
         "role_choices": Witness.Role.choices,
-        "relation_choices": CrossReference.Relation.choices,
+        "relation_choices": RELATION_CHOICES,
         "all_sort_choices": Sort.CHOICES,
         "sort_choices": [(key, label) for key, label in Sort.CHOICES if key != Sort.RELEVANCE or filterset.has_query],
         "more_filters_open": any(request.GET.get(key) for key in SECONDARY)
