@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, Greatest, Least
 
 from . import pagecache, pagination, search, summary
 from .models import FacetCount, Incident, Place, Source, Statement, Tag, Testimony, Witness
+from .models.vocabulary import PUBLIC_STATUSES
 from .pagination import bounded_count
 
 # Facets the counts table cannot answer count every matching row up to this many, and a sample of this many beyond
@@ -470,6 +471,14 @@ def source_index() -> list:
     counts = summary.all_dates(FacetCount.Kind.SOURCE)
     sources = Source.objects.filter(pk__in=list(counts)) if counts else Source.objects.none()
     return [(source, counts[source.pk]) for source in sorted(sources, key=lambda s: (s.name.casefold(), s.name))]
+
+
+def incident_counts(incidents) -> dict:
+    """``{incident id: n}``: public testimonies telling of each of these incidents (a page of them). One query over
+    their links, whatever the size of the archive beyond them."""
+    through = Testimony.incidents.through
+    links = through.objects.filter(incident__in=incidents, testimony__status__in=PUBLIC_STATUSES).order_by()
+    return dict(links.values("incident_id").annotate(n=Count("pk")).values_list("incident_id", "n"))
 
 
 # --- The home page's figures ------------------------------------------------------------------------------------

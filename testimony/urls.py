@@ -34,6 +34,7 @@ urlpatterns = [
     path("days/<isodate:day>/", days.day, name="day"),
     path("places/", indexes.places, name="places"),
     path("places/<slug:slug>/", browse.place, name="place"),
+    path("incidents/", indexes.incidents, name="incidents"),
     path("incidents/<slug:slug>/", browse.incident, name="incident"),
     path("sources/", indexes.sources, name="sources"),
     path("sources/<slug:slug>/", browse.source, name="source"),

@@ -1,5 +1,6 @@
-"""The places and sources indexes: what the archive holds from each place and each source, linked to its page."""
+"""The places, sources and incidents indexes: what the archive holds of each, each linked to its page."""
 
+import datetime
 import html
 import re
 
@@ -7,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from testimony.models import Source, Status
+from testimony.views import indexes, pages
 
 from . import factories
 from .conftest import DRAFT_MARKER
@@ -19,15 +21,15 @@ def entries(response, css_class):
     """``[(name, count text, depth)]`` of an index, in page order; depth 0 for a top-level place."""
     index = re.search(rf'<ul class="{css_class}">(.*)</ul>', response.text, re.S).group(1)
     found, depth = [], 0
-    for token in re.finditer(
-        r'<ul>|</ul>|<a href="[^"]+">([^<]+)</a>\s*<span class="index-count">([^<]+)</span>', index
-    ):
+    entry = r'<a href="[^"]+">([^<]+)</a>\s*<span class="index-count">(.*?)</span>\s*(?=<ul>|</li>)'
+    for token in re.finditer(rf"<ul>|</ul>|{entry}", index, re.S):
         if token.group(0) == "<ul>":
             depth += 1
         elif token.group(0) == "</ul>":
             depth -= 1
         else:
-            found.append((html.unescape(token.group(1)), html.unescape(token.group(2)).strip(), depth))
+            count = re.sub(r"<[^>]+>", "", token.group(2))
+            found.append((html.unescape(token.group(1)), html.unescape(count).strip(), depth))
     return found
 
 
@@ -158,3 +160,89 @@ def test_footer_links_both_indexes(client, db):
     footer = re.search(r'<footer class="site-footer">.*?</footer>', response.text, re.S).group(0)
     assert f'<a href="{PLACES}">Places</a>' in footer
     assert f'<a href="{SOURCES}">Sources</a>' in footer
+    assert f'<a href="{reverse("testimony:incidents")}">Incidents</a>' in footer
+
+
+INCIDENTS = reverse("testimony:incidents")
+
+
+def incident_entries(response):
+    index = re.search(r'<ol class="incident-index"[^>]*>(.*?)</ol>', response.text, re.S).group(1)
+    found = re.findall(r'<a href="[^"]+">([^<]+)</a>\s*<span class="index-count">(.*?)</span></span></li>', index, re.S)
+    return [(html.unescape(name), html.unescape(re.sub(r"<[^>]+>", "", meta))) for name, meta in found]
+
+
+@pytest.fixture
+def incidents(db):
+    square = factories.make_place("Republic Square", slug="square")
+    akimat = factories.make_incident("Storming of the akimat", date_start=datetime.date(2022, 1, 5), place=square)
+    shooting = factories.make_incident(
+        "Shooting at the square", date_start=datetime.date(2022, 1, 6), date_end=datetime.date(2022, 1, 7)
+    )
+    factories.make_incident("Airport seized", date_start=datetime.date(2022, 1, 5))
+    factories.make_testimony("Saw the akimat burn", incidents=[akimat])
+    factories.make_testimony("Heard shots", incidents=[akimat, shooting])
+    factories.make_testimony(f"Draft {DRAFT_MARKER}", incidents=[shooting], status=Status.DRAFT)
+    return {"akimat": akimat}
+
+
+def test_incidents_index_lists_every_incident_by_date_with_place_and_public_accounts(client, incidents):
+    response = client.get(INCIDENTS)
+    assert response.status_code == 200
+    assert incident_entries(response) == [
+        ("Airport seized", "5 January 2022 · no published testimony yet"),
+        ("Storming of the akimat", "5 January 2022 · Republic Square · 2 testimonies"),
+        ("Shooting at the square", "6–7 January 2022 · 1 testimony"),  # the draft is not counted
+    ]
+    assert f'<a href="{incidents["akimat"].get_absolute_url()}">Storming of the akimat</a>' in response.text
+    assert DRAFT_MARKER not in response.text
+
+
+def test_incidents_index_pages_through_them(client, incidents, monkeypatch):
+    monkeypatch.setattr(indexes, "INCIDENTS_PER_PAGE", 2)
+    response = client.get(INCIDENTS, {"page": "2"})
+    assert [name for name, _ in incident_entries(response)] == ["Shooting at the square"]
+    assert "Showing 3–3 of 3" in response.text
+    assert "<title>Incidents · page 2 · " in response.text
+
+
+@pytest.mark.parametrize(
+    "page, status, message",
+    [
+        ("two", 400, "Enter a page number as a whole number from 1, for example 2."),
+        ("9", 404, "There is no page 9: the results end at page 1."),
+    ],
+)
+def test_incidents_index_bad_page_gets_a_clear_message(client, incidents, page, status, message):
+    response = client.get(INCIDENTS, {"page": page})
+    assert response.status_code == status
+    assert message in html.unescape(response.text)
+    assert "<title>Error: Incidents · " in response.text
+
+
+def test_incidents_index_queries_do_not_grow_with_incidents(client, incidents, django_assert_num_queries):
+    with django_assert_num_queries(3):  # the count, the page with places, the page's testimony counts
+        client.get(INCIDENTS)
+    for n in range(30):
+        factories.make_testimony(f"More {n}", incidents=[factories.make_incident(place=factories.make_place())])
+    with django_assert_num_queries(3):
+        assert len(incident_entries(client.get(INCIDENTS))) == 33
+
+
+def test_empty_archive_says_no_incident_is_described(client, db):
+    response = client.get(INCIDENTS)
+    assert response.status_code == 200
+    assert "No incident has been described yet." in response.text
+
+
+def test_incident_page_breadcrumb_starts_at_the_index(client, incidents):
+    response = client.get(incidents["akimat"].get_absolute_url())
+    crumbs = re.search(r'<nav class="breadcrumb".*?</nav>', response.text, re.S).group(0)
+    assert f'<a href="{INCIDENTS}">Incidents</a>' in crumbs
+
+
+def test_home_links_every_incident_when_it_lists_only_the_first(client, incidents, monkeypatch):
+    assert "All incidents</a>" not in client.get(reverse("testimony:home")).text
+    monkeypatch.setattr(pages, "MAX_INCIDENTS", 2)
+    response = client.get(reverse("testimony:home"))
+    assert f'<a href="{INCIDENTS}">All incidents</a>' in response.text

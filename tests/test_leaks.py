@@ -108,6 +108,7 @@ def _public_urls(cast):
         cast["source"].get_absolute_url(),
         reverse("testimony:places"),
         reverse("testimony:sources"),
+        reverse("testimony:incidents"),
     ]
 
 

@@ -116,6 +116,7 @@ def test_public_pages_never_read_a_private_column(client, published):
         "/feeds/corrections/",
         "/places/",
         "/sources/",
+        "/incidents/",
     ]
     for page in pages:
         with CaptureQueriesContext(connection) as queries:

@@ -131,6 +131,7 @@ class PagesSitemap(Sitemap):
             "testimony:statements",
             "testimony:places",
             "testimony:sources",
+            "testimony:incidents",
             "testimony:methodology",
         ]
 

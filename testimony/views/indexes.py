@@ -1,8 +1,11 @@
-"""The indexes of places and sources: each with how many public testimonies it holds, linked to its page."""
+"""The indexes of places, sources and incidents: each with how many public testimonies it holds, linked to its page."""
 
 from django.shortcuts import render
 
-from testimony import facets
+from testimony import facets, pagination
+from testimony.models import Incident
+
+INCIDENTS_PER_PAGE = 50
 
 
 def places(request):
@@ -14,3 +17,20 @@ def places(request):
 def sources(request):
     """Sources by name, each with its count. Two queries."""
     return render(request, "indexes/sources.html", {"sources": facets.source_index()})
+
+
+def incidents(request):
+    """Incidents by date, 50 a page, each with its place and how many public testimonies tell of it. Three queries:
+    the count, the page, the page's testimony counts."""
+    template = "indexes/incidents.html"
+    rows = Incident.objects.select_related("place").order_by("date_start", "name", "pk")
+    try:
+        page = pagination.paginate(rows, request.GET.get("page"), per_page=INCIDENTS_PER_PAGE)
+    except pagination.BadPageNumber as error:
+        return render(request, template, {"page_error": str(error)}, status=400)
+    except pagination.PageOutOfRange as error:
+        return render(request, template, {"page_error": str(error)}, status=404)
+    counts = facets.incident_counts(page.object_list) if page.object_list else {}
+    for incident in page.object_list:
+        incident.testimony_count = counts.get(incident.pk, 0)
+    return render(request, template, {"page": page})

@@ -12,6 +12,7 @@ MAIN_PAGES = {
     "place": "/places/almaty/",
     "places": "/places/",
     "sources": "/sources/",
+    "incidents": "/incidents/",
     "statements": "/statements/",
     "statement": "/statements/S-0003/",
     "testimony": "/testimonies/T-0001/",
