@@ -23,7 +23,6 @@ from django.db.models.functions import Coalesce, Greatest, Least
 
 from . import pagecache, pagination, search, summary
 from .models import FacetCount, Incident, Place, Source, Statement, Tag, Testimony, Witness
-from .models.vocabulary import PUBLIC_STATUSES
 from .pagination import bounded_count
 
 # Facets the counts table cannot answer count every matching row up to this many, and a sample of this many beyond
@@ -433,7 +432,7 @@ def testimony_facets(
     return found
 
 
-# --- The places and sources indexes -----------------------------------------------------------------------------
+# --- The indexes of places, sources and incidents ---------------------------------------------------------------
 
 
 @dataclass
@@ -441,18 +440,30 @@ class PlaceEntry:
     place: Place
     count: int  # public testimonies at the place and every place beneath it
     children: list = field(default_factory=list)
+    # Where the entry stands in the page's nested lists, read top to bottom: it opens a list of its children, or
+    # closes this many lists (its own item, then each parent's whose last child it is). One loop draws the tree.
+    opens: bool = False
+    closes: range = range(0)
 
 
 @dataclass
 class PlaceIndex:
-    places: list  # top-level PlaceEntry items, each holding the places beneath it, siblings by name
-    count: int  # places listed, at every level
+    places: list  # every PlaceEntry, in reading order: each place, then the places beneath it, siblings by name
     unplaced: int  # public testimonies with no place
+
+    @property
+    def count(self):
+        return len(self.places)
 
 
 def place_index(vocabulary) -> PlaceIndex:
     """Every place holding a public testimony, in itself or beneath it, as a tree, each with the count of its whole
-    subtree. A place none of whose testimonies is public is left out. One query (the counts table)."""
+    subtree. A place none of whose testimonies is public is left out. One query (the counts table), kept by the
+    process until the archive changes."""
+    return pagecache.memoize("place-index", lambda: _place_index(vocabulary))
+
+
+def _place_index(vocabulary):
     counts = summary.all_dates(FacetCount.Kind.PLACE)
     totals = subtree_totals(counts, vocabulary)
     entries, top = {}, []
@@ -461,24 +472,32 @@ def place_index(vocabulary) -> PlaceIndex:
             entries[place.pk] = entry = PlaceEntry(place, totals[place.pk])
             parent = entries.get(place.parent_id)
             (parent.children if parent else top).append(entry)
-    for entry in [*entries.values(), PlaceEntry(None, 0, top)]:
-        entry.children.sort(key=lambda child: (child.place.name.casefold(), child.place.name))
-    return PlaceIndex(top, len(entries), counts.get(None, 0))
+    ordered, depths = [], []
+
+    def walk(siblings, depth):
+        for entry in sorted(siblings, key=lambda entry: (entry.place.name.casefold(), entry.place.name)):
+            ordered.append(entry)
+            depths.append(depth)
+            walk(entry.children, depth + 1)
+
+    walk(top, 0)
+    for i, entry in enumerate(ordered):
+        depth, next_depth = depths[i], depths[i + 1] if i + 1 < len(depths) else 0
+        entry.opens = next_depth > depth
+        entry.closes = range(0 if entry.opens else depth - next_depth + 1)
+    return PlaceIndex(ordered, counts.get(None, 0))
 
 
 def source_index() -> list:
-    """``[(source, n)]``: every source of a public testimony, by name, with how many it published. Two queries."""
+    """``[(source, n)]``: every source of a public testimony, by name, with how many it published. Two queries, kept
+    by the process until the archive changes."""
+    return pagecache.memoize("source-index", _source_index)
+
+
+def _source_index():
     counts = summary.all_dates(FacetCount.Kind.SOURCE)
     sources = Source.objects.filter(pk__in=list(counts)) if counts else Source.objects.none()
     return [(source, counts[source.pk]) for source in sorted(sources, key=lambda s: (s.name.casefold(), s.name))]
-
-
-def incident_counts(incidents) -> dict:
-    """``{incident id: n}``: public testimonies telling of each of these incidents (a page of them). One query over
-    their links, whatever the size of the archive beyond them."""
-    through = Testimony.incidents.through
-    links = through.objects.filter(incident__in=incidents, testimony__status__in=PUBLIC_STATUSES).order_by()
-    return dict(links.values("incident_id").annotate(n=Count("pk")).values_list("incident_id", "n"))
 
 
 # --- The home page's figures ------------------------------------------------------------------------------------
