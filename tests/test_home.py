@@ -121,3 +121,10 @@ def test_header_has_the_site_search_and_navigation(client, archive):
     assert '<search class="site-search" aria-label="Search the archive">' in response.text
     assert '<label for="site-search-q">Search testimonies</label>' in response.text
     assert f'<a class="site-name" href="{HOME}" aria-current="page">' in response.text
+    nav = re.search(r'<nav class="site-nav".*?</nav>', response.text, re.S).group(0)
+    assert re.findall(r">([^<>]+)</a>", nav) == ["Testimonies", "Official statements", "Places", "Methodology"]
+
+
+def test_header_marks_the_places_index_as_the_current_page(client, archive):
+    nav = re.search(r'<nav class="site-nav".*?</nav>', client.get(reverse("testimony:places")).text, re.S).group(0)
+    assert '<a href="/places/" aria-current="page">Places</a>' in nav

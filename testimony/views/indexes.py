@@ -1,4 +1,5 @@
-"""The indexes of places, sources and incidents: each with how many public testimonies it holds, linked to its page."""
+"""The indexes of places, sources and incidents, each entry linked to its page: places and sources with how many
+public testimonies they hold, incidents by date."""
 
 from django.shortcuts import render
 
