@@ -511,9 +511,9 @@ class Figure:
 
 def archive_figures(vocabulary):
     """How many public testimonies (exact, from the counts table), statements (up to the cap) and places holding a
-    public testimony (the places index's entries).
+    public testimony (the places index's entries, from ``vocabulary``).
 
-    Three queries, and the vocabulary's."""
+    Three queries; two where the process keeps the places index (``KEEP_VOCABULARY``)."""
     cap = pagination.COUNT_CAP
     statements = bounded_count(Statement.objects.public(), cap)
     return {

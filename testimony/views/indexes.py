@@ -24,7 +24,7 @@ def incidents(request):
     """Incidents by date, 50 a page, each with its dates and place. Two queries: the count, the page.
 
     No count of testimonies beside each: counting an incident's public testimonies reads every link to it (70 ms for
-    a page of 50 at a million testimonies, measured in the nineteenth session); the incident's own page counts them."""
+    a page of 50 at a million testimonies); the incident's own page counts them."""
     template = "indexes/incidents.html"
     rows = Incident.objects.select_related("place").order_by("date_start", "name", "pk")
     try:

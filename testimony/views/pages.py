@@ -21,7 +21,8 @@ TIMELINE_CACHE_SECONDS = 3600
 
 
 def home(request):
-    """What the archive is, its figures, the timeline, the latest testimonies and the incidents. Nine queries."""
+    """What the archive is, its figures, the timeline, the latest testimonies and the incidents. Seven queries, and the
+    vocabulary's four where the process does not keep it (tests, DEBUG)."""
     vocabulary = facets.Vocabulary.load()
     latest = Testimony.objects.public().for_cards().order_by("-published_at", "-number")[:LATEST]
     latest = vocabulary.with_tags(list(latest))
