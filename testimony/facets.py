@@ -446,10 +446,17 @@ class PlaceEntry:
     closes: range = range(0)
 
 
+# A places index longer than this opens with links to the places it is divided into (a country's regions, say).
+PLACE_INDEX_JUMPS_AFTER = 40
+
+
 @dataclass
 class PlaceIndex:
     places: list  # every PlaceEntry, in reading order: each place, then the places beneath it, siblings by name
     unplaced: int  # public testimonies with no place
+    # On a long index, the entries to jump to: the first level with more than one place, below any single place
+    # that holds all the others ("Kazakhstan" alone at the top: its regions). Empty on a short index.
+    jumps: list = field(default_factory=list)
 
     @property
     def count(self):
@@ -475,7 +482,8 @@ def _place_index(vocabulary):
     ordered, depths = [], []
 
     def walk(siblings, depth):
-        for entry in sorted(siblings, key=lambda entry: (entry.place.name.casefold(), entry.place.name)):
+        siblings.sort(key=lambda entry: (entry.place.name.casefold(), entry.place.name))
+        for entry in siblings:
             ordered.append(entry)
             depths.append(depth)
             walk(entry.children, depth + 1)
@@ -485,7 +493,11 @@ def _place_index(vocabulary):
         depth, next_depth = depths[i], depths[i + 1] if i + 1 < len(depths) else 0
         entry.opens = next_depth > depth
         entry.closes = range(0 if entry.opens else depth - next_depth + 1)
-    return PlaceIndex(ordered, counts.get(None, 0))
+    jumps = top
+    while len(jumps) == 1 and jumps[0].children:
+        jumps = jumps[0].children
+    long = len(ordered) > PLACE_INDEX_JUMPS_AFTER and len(jumps) > 1
+    return PlaceIndex(ordered, counts.get(None, 0), jumps if long else [])
 
 
 def source_index() -> list:

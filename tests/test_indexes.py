@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from testimony import pagecache, workflow
+from testimony import facets, pagecache, workflow
 from testimony.models import Place, Source, Status
 from testimony.views import indexes, pages
 
@@ -91,7 +91,9 @@ def places(db):
     taraz = factories.make_place("Taraz", slug="taraz", parent=country, kind="city")
     factories.make_place("Zhanaozen", slug="zhanaozen", parent=country, kind="city")  # nothing from it
     hidden = factories.make_place(f"Drafts only {DRAFT_MARKER}", slug="drafts-only", parent=country)
-    bishkek = factories.make_place("Bishkek", slug="bishkek", parent=factories.make_place("Kyrgyzstan", kind="country"))
+    bishkek = factories.make_place(
+        "Bishkek", slug="bishkek", parent=factories.make_place("Kyrgyzstan", slug="kyrgyzstan", kind="country")
+    )
     factories.make_testimony("In Almaty", place=almaty)
     factories.make_testimony("On the square", place=square)
     factories.make_testimony("Also on the square", place=square)
@@ -132,6 +134,30 @@ def test_each_place_in_the_index_links_to_its_page(client, places):
 def test_a_single_place_is_an_index_of_one(client, db):
     factories.make_testimony("In Almaty", place=factories.make_place("Almaty"))
     assert tree(client.get(PLACES), "place-index") == [("Almaty", "1 testimony")]
+
+
+def test_a_long_index_opens_with_links_to_the_places_it_is_divided_into(client, places, monkeypatch):
+    assert "Jump to" not in client.get(PLACES).text  # 9 places: short enough to read through
+    monkeypatch.setattr(facets, "PLACE_INDEX_JUMPS_AFTER", 5)
+    response = client.get(PLACES)
+    jumps = re.search(r'<nav class="place-jumps".*?</nav>', response.text, re.S).group(0)
+    # The two countries, each with places beneath it: their own entries, by name.
+    assert re.findall(r'<a href="#place-([^"]+)">([^<]+)</a>', jumps) == [
+        ("kz", "Kazakhstan"),
+        ("kyrgyzstan", "Kyrgyzstan"),
+    ]
+    assert '<li id="place-kz"><a href="/places/kz/">Kazakhstan</a>' in response.text
+
+
+def test_jumps_pass_through_a_single_place_that_holds_all_the_others(client, db, monkeypatch):
+    monkeypatch.setattr(facets, "PLACE_INDEX_JUMPS_AFTER", 3)
+    country = factories.make_place("Kazakhstan", slug="kz")
+    for region in ("Mangystau", "Almaty Region"):
+        factories.make_testimony(
+            "In a town", place=factories.make_place(parent=factories.make_place(region, parent=country))
+        )
+    jumps = re.search(r'<nav class="place-jumps".*?</nav>', client.get(PLACES).text, re.S).group(0)
+    assert re.findall(r">([^<>]+)</a>", jumps) == ["Almaty Region", "Mangystau"]
 
 
 @pytest.fixture
