@@ -46,3 +46,40 @@ def test_the_main_pages_have_no_axe_violations(seed, request, axe_script, width)
     assert not found, f"axe-core found violations at {width} width:\n" + "\n".join(
         f"{path}\n{text}" for path, text in found.items()
     )
+
+
+# Pages drawing every mark the stylesheet adds with ::before or ::after: breadcrumbs, the meta line of result cards,
+# a chosen facet and the facet trail, a form error, the places index's counts, a quotation's caption, a place path
+# and external links.
+MARKED_PAGES = [
+    "/testimonies/?place=almaty",
+    "/testimonies/?date_from=2022-02-30",
+    "/places/",
+    "/places/almaty/",
+    "/statements/S-0003/",
+    "/testimonies/T-0001/",
+]
+
+
+def generated_text(page):
+    """The text Chromium's accessibility tree holds that no DOM node holds: what CSS generated content adds."""
+    session = page.context.new_cdp_session(page)
+    nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    session.detach()
+    return [
+        node["name"]["value"]
+        for node in nodes
+        if node.get("role", {}).get("value") == "StaticText" and "backendDOMNodeId" not in node
+    ]
+
+
+def test_screen_readers_do_not_read_the_stylesheets_separators_and_marks(seed, page):
+    read = {}
+    for path in MARKED_PAGES:
+        page.goto(f"{seed}{path}")
+        if texts := generated_text(page):
+            read[path] = sorted(set(texts))
+    assert not read, f"Generated content reaches the accessibility tree: {read}"
+    # The check sees generated content: a mark without an empty alternative text is reported.
+    page.add_style_tag(content='h1::before { content: "» "; }')
+    assert generated_text(page) == ["» "]
