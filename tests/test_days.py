@@ -11,6 +11,7 @@ from testimony.models import Status
 from testimony.views import days
 
 from . import factories
+from .cards import card_titles
 from .conftest import DRAFT_MARKER
 
 D = datetime.date
@@ -21,8 +22,7 @@ def day_url(day):
 
 
 def titles(response):
-    found = re.findall(r'<h3 class="card-title" id="card-[^"]+"><a href="[^"]+">([^<]+)</a>', response.text)
-    return [html.unescape(title) for title in found]
+    return card_titles(response.text)
 
 
 @pytest.fixture

@@ -140,3 +140,10 @@ def test_a_fragment_of_short_words_is_judged_by_the_words_it_shows():
     text = f"gunfire a b c d e f g h i j station {filler} gunfire near the station {filler}"
     snippet = Highlighter(["gunfire", "station"], words=8, fragments=1, start="[", stop="]").excerpt(text)
     assert "[gunfire] near the [station]" in snippet
+
+
+def test_a_short_text_is_marked_whole():
+    marker = Highlighter(["shanyrak", "driver"], words=32, start="[", stop="]")
+    assert marker.mark("Taxi drivers of Shanyrak, SHANYRAK's own") == "Taxi [drivers] of [Shanyrak], [SHANYRAK]'s own"
+    assert marker.mark("Nothing here") == "Nothing here"
+    assert marker.mark("") == ""

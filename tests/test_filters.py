@@ -1,7 +1,6 @@
 """Each filter of the list page narrows the results as a reader expects, and each bad value is explained."""
 
 import datetime
-import html
 import re
 
 import pytest
@@ -13,14 +12,14 @@ from testimony.filters import MAX_TAGS, filter_testimonies
 from testimony.models import CrossReference, Status
 
 from . import factories
+from .cards import card_titles
 
 LIST = reverse("testimony:list")
 D = datetime.date
 
 
 def titles(response):
-    found = re.findall(r'<h3 class="card-title" id="card-[^"]+"><a href="[^"]+">([^<]+)</a>', response.text)
-    return {html.unescape(title) for title in found}
+    return set(card_titles(response.text))
 
 
 def field_error(response, field):

@@ -10,6 +10,7 @@ from testimony import pagination
 from testimony.models import Status
 
 from . import factories
+from .cards import card_titles
 from .conftest import DRAFT_MARKER
 
 D = datetime.date
@@ -90,7 +91,7 @@ def test_timeline_is_also_a_list(client, archive):
 
 def test_home_lists_the_latest_published_and_the_incidents(client, archive):
     response = client.get(HOME)
-    latest = re.findall(r'<h3 class="card-title" id="card-[^"]+"><a href="[^"]+">([^<]+)</a>', response.text)
+    latest = card_titles(response.text)
     assert latest == ["On the 8th", "The 4th to the 6th", "On the 4th"]  # newest first
     assert f'<a href="{reverse("testimony:incident", args=["akimat"])}">Storming of the akimat</a>' in response.text
 

@@ -1,7 +1,6 @@
 """The list of testimonies: what a reader sees, page by page, and what it costs."""
 
 import datetime
-import html
 import re
 
 import pytest
@@ -15,6 +14,7 @@ from testimony import facets, pagination, search
 from testimony.models import CrossReference, Place, Status, Tag, Testimony
 
 from . import factories
+from .cards import card_titles
 from .conftest import CONFIDENTIAL_MARKER, DRAFT_MARKER, INTERNAL_NOTE_MARKER
 
 LIST = reverse("testimony:list")
@@ -22,8 +22,7 @@ LIST = reverse("testimony:list")
 
 def titles(response):
     """The result titles on the page, in order."""
-    found = re.findall(r'<h3 class="card-title" id="card-[^"]+"><a href="[^"]+">([^<]+)</a>', response.text)
-    return [html.unescape(title) for title in found]
+    return card_titles(response.text)
 
 
 def test_published_testimony_is_listed_and_draft_is_not(client, published, draft):

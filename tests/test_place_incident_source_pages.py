@@ -1,7 +1,6 @@
 """A place's, an incident's and a source's page: their testimonies, with the list's filters and facets."""
 
 import datetime
-import html
 import re
 from decimal import Decimal
 
@@ -12,12 +11,12 @@ from django.urls import reverse
 from testimony.models import Status
 
 from . import factories
+from .cards import card_titles
 from .conftest import DRAFT_MARKER
 
 
 def titles(response):
-    found = re.findall(r'<h3 class="card-title" id="card-[^"]+"><a href="[^"]+">([^<]+)</a>', response.text)
-    return {html.unescape(title) for title in found}
+    return set(card_titles(response.text))
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from testimony.search import HIGHLIGHT_START, HIGHLIGHT_STOP, SearchQueryError
 from testimony.templatetags.search_tags import highlight
 
 from . import factories
+from .cards import card
 from .conftest import DRAFT_MARKER
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="Russian stemming is PostgreSQL's")
@@ -456,6 +457,37 @@ def test_highlight_escapes_the_text_before_marking_matches(db, indexed):
 )
 def test_highlight_always_balances_its_marks(snippet, html):
     assert highlight(snippet) == html
+
+
+def test_a_result_found_by_its_title_place_or_witness_shows_the_words_marked_there(client, db, indexed):
+    with indexed():
+        shanyrak = factories.make_place("Shanyrak", kind="district")
+        factories.make_testimony(
+            "Crowds in Shanyrak",
+            body="Cars burned all night.",
+            place=shanyrak,
+            witness=factories.make_witness("taxi driver in Shanyrak"),
+        )
+        factories.make_testimony("Night of fires", body="Cars burned all night.", place=shanyrak)
+        factories.make_testimony("Night of fires again", body="Cars burned all night.")
+    html = client.get("/testimonies/", {"q": "shanyrak"}).content.decode()
+    by_title = card(html, "Crowds in Shanyrak")
+    assert ">Crowds in <mark>Shanyrak</mark></a></h3>" in by_title
+    assert ">taxi driver in <mark>Shanyrak</mark></span>" in by_title
+    # Found by its place only: the account holds no searched word, the place's name is marked.
+    by_place = card(html, "Night of fires")
+    assert '"><mark>Shanyrak</mark></a></span>' in by_place
+    assert "<mark>" not in by_place.split('class="snippet"')[1]
+    assert "Night of fires again" not in html
+    # Without words to search, nothing is marked.
+    assert "<mark>" not in client.get("/testimonies/", {"place": shanyrak.slug}).content.decode()
+
+
+def test_a_title_is_escaped_before_its_searched_words_are_marked(client, db, indexed):
+    with indexed():
+        factories.make_testimony("<b>Balaclavas</b> & <i>men</i>", body="They stood by the square.")
+    html = client.get("/testimonies/", {"q": "balaclavas"}).content.decode()
+    assert "&lt;b&gt;<mark>Balaclavas</mark>&lt;/b&gt; &amp; &lt;i&gt;men&lt;/i&gt;</a></h3>" in html
 
 
 # --- Rebuilding the index -------------------------------------------------------------------------------------

@@ -7,7 +7,9 @@ structures and each testimony's entry in them).
 One entry point, :func:`search`: a Testimony queryset and the reader's text go in; the same queryset comes out,
 narrowed to the matches, annotated with ``search_rank`` (higher is better) and ``search_snippet`` (an excerpt of the
 account and its translation with each match between :data:`HIGHLIGHT_START` and :data:`HIGHLIGHT_STOP`), ordered by
-rank. Templates turn the snippet into HTML with ``{% load search_tags %}{{ row.search_snippet|highlight }}``.
+rank. Templates turn the snippet into HTML with ``{% load search_tags %}{{ row.search_snippet|highlight }}``, and
+mark the searched words in a row's title or place with ``{% marked row.title %}``, given the page's ``searched``
+(:func:`marker` of the reader's text).
 
 The reader's text is parsed here, once, for both engines (:func:`parse`): every word must match, ``"quoted words"``
 match as a phrase, ``-word`` and ``-"a phrase"`` exclude. Each engine then receives every term quoted, so its own
@@ -59,7 +61,7 @@ from .index import (
     unindex,
     uninstall,
 )
-from .querying import HIGHLIGHT_START, HIGHLIGHT_STOP, FirstRows, first_rows, rank_first_matches, search
+from .querying import HIGHLIGHT_START, HIGHLIGHT_STOP, FirstRows, first_rows, marker, rank_first_matches, search
 from .terms import MAX_QUERY_LENGTH, STOP_WORDS, ParsedQuery, SearchQueryError, clean_query, parse
 
 __all__ = [
@@ -84,6 +86,7 @@ __all__ = [
     "ensure_installed",
     "first_rows",
     "install",
+    "marker",
     "optimize",
     "parse",
     "prune",

@@ -144,6 +144,12 @@ class Highlighter:
             out = f"{out} {self.ellipsis}"
         return out
 
+    def mark(self, text: str) -> str:
+        """All of a short ``text`` (a title, a place's name), every word that stems like a searched one between
+        ``start`` and ``stop``."""
+        text = unicodedata.normalize("NFC", text or "")
+        return self._mark(text, 0, len(text), self.marked(text))
+
     def _best_fragment(self, text: str, marked: list, shown: set) -> tuple:
         """``(begin, end)`` of the fragment holding the most different searched words not ``shown`` by another
         fragment, then the most different ones, then the most matches, then the earliest, starting :attr:`lead`

@@ -80,6 +80,13 @@ def _narrowing_tokens(place, window, tags) -> str:
     return " & ".join(asked)
 
 
+def marker(text: str) -> Highlighter:
+    """What marks the reader's searched words in the short texts a result shows beside its excerpt (its title,
+    place and witness), on either engine: the context a row was also found by, so a reader sees why it matched when
+    its account does not hold the words. ``text`` has passed :func:`parse` already."""
+    return Highlighter(parse(text).required, words=SNIPPET_WORDS, start=HIGHLIGHT_START, stop=HIGHLIGHT_STOP)
+
+
 def _search_postgres(queryset, parsed: ParsedQuery, tokens: str, snippets: bool):
     from django.contrib.postgres.search import SearchQuery, SearchRank
 

@@ -25,3 +25,13 @@ def highlight(snippet):
         return ""
     html = _MARKED.sub(r"<mark>\1</mark>", escape(str(snippet)))
     return mark_safe(html.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_STOP, ""))
+
+
+@register.simple_tag(takes_context=True)
+def marked(context, text):
+    """``{% marked row.title %}``: ``text`` as safe HTML with the reader's searched words in ``<mark>``, by the
+    page's ``searched`` (:func:`testimony.search.marker`); on a page without one (no search), just escaped."""
+    searched = context.get("searched")
+    if not searched or not text:
+        return escape(text) if text else ""
+    return highlight(searched.mark(str(text)))

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from testimony import facets, pagecache, pagination
+from testimony import facets, pagecache, pagination, search
 from testimony.filters import RELATION_CHOICES, Sort, active_filters, filter_testimonies
 from testimony.models import Incident, Place, Source, Testimony, Witness
 from testimony.templatetags.archive_tags import FilterLinks
@@ -100,6 +100,8 @@ def browse(request, template, context, testimonies=None, fixed=None):
         return render(request, template, context | {"page_error": str(error)}, status=404)
     context["page"] = vocabulary.with_tags(page)
     context["ranked_among"] = matched.ranked_among
+    if filterset.has_query:  # the words also marked in each card's title, place and witness: why it matched
+        context["searched"] = search.marker(data["q"])
     context["facets"] = _facets(request, filterset, results, vocabulary, fixed, matched)
     return render(request, template, context)
 
