@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from testimony import facets, pagecache, workflow
-from testimony.models import Place, Source, Status
+from testimony.models import Place, Source, Status, Testimony
 from testimony.views import indexes, pages
 
 from . import factories
@@ -299,13 +299,13 @@ def incidents(db):
     return {"akimat": akimat}
 
 
-def test_incidents_index_lists_every_incident_by_date_with_its_place(client, incidents):
+def test_incidents_index_lists_every_incident_by_date_with_its_place_and_published_accounts(client, incidents):
     response = client.get(INCIDENTS)
     assert response.status_code == 200
     assert entries(response, "incident-index") == [
-        ("Airport seized", "5 January 2022"),
-        ("Storming of the akimat", "5 January 2022 · Republic Square"),
-        ("Shooting at the square", "6–7 January 2022"),
+        ("Airport seized", "5 January 2022 0 testimonies"),
+        ("Storming of the akimat", "5 January 2022 · Republic Square 2 testimonies"),
+        ("Shooting at the square", "6–7 January 2022 1 testimony"),  # its draft is not counted
     ]
     assert f'<a href="{incidents["akimat"].get_absolute_url()}">Storming of the akimat</a>' in response.text
 
@@ -333,12 +333,28 @@ def test_incidents_index_bad_page_gets_a_clear_message(client, incidents, page, 
 
 
 def test_incidents_index_queries_do_not_grow_with_incidents(client, incidents, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the count, the page with places
+    with django_assert_num_queries(3):  # the count, the page with places, the page's testimony counts
         client.get(INCIDENTS)
     for n in range(30):
         factories.make_testimony(f"More {n}", incidents=[factories.make_incident(place=factories.make_place())])
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert len(entries(client.get(INCIDENTS), "incident-index")) == 33
+
+
+def test_kept_incident_counts_follow_a_publication(client, incidents, kept, editor, django_capture_on_commit_callbacks):
+    (draft,) = Testimony.objects.filter(status=Status.DRAFT)
+    assert ("Shooting at the square", "6–7 January 2022 1 testimony") in entries(
+        client.get(INCIDENTS), "incident-index"
+    )
+    Testimony.incidents.through.objects.filter(testimony__title="Heard shots").delete()  # no signal: still kept
+    assert ("Shooting at the square", "6–7 January 2022 1 testimony") in entries(
+        client.get(INCIDENTS), "incident-index"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.move(draft, Status.PUBLISHED, user=editor)
+    found = entries(client.get(INCIDENTS), "incident-index")
+    assert ("Shooting at the square", "6–7 January 2022 1 testimony") in found  # the draft in, "Heard shots" out
+    assert ("Storming of the akimat", "5 January 2022 · Republic Square 1 testimony") in found
 
 
 def test_empty_archive_says_no_incident_is_described(client, db):

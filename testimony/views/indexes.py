@@ -1,9 +1,9 @@
-"""The indexes of places, sources and incidents, each entry linked to its page: places and sources with how many
-public testimonies they hold, incidents by date."""
+"""The indexes of places, sources and incidents, each entry linked to its page with how many public testimonies it
+holds: places as a tree, sources by name, incidents by date."""
 
 from django.shortcuts import render
 
-from testimony import facets, pagination
+from testimony import facets, pagecache, pagination
 from testimony.models import Incident
 
 INCIDENTS_PER_PAGE = 50
@@ -21,10 +21,9 @@ def sources(request):
 
 
 def incidents(request):
-    """Incidents by date, 50 a page, each with its dates and place. Two queries: the count, the page.
-
-    No count of testimonies beside each: counting an incident's public testimonies reads every link to it (70 ms for
-    a page of 50 at a million testimonies); the incident's own page counts them."""
+    """Incidents by date, 50 a page, each with its dates, place and how many public testimonies tell of it. Three
+    queries: the count, the page, the page's testimony counts (kept by the process until the archive changes:
+    :func:`facets.incident_counts` reads every link to the page's incidents)."""
     template = "indexes/incidents.html"
     rows = Incident.objects.select_related("place").order_by("date_start", "name", "pk")
     try:
@@ -33,4 +32,7 @@ def incidents(request):
         return render(request, template, {"page_error": str(error)}, status=400)
     except pagination.PageOutOfRange as error:
         return render(request, template, {"page_error": str(error)}, status=404)
+    counts = pagecache.memoize(("incident-counts", page.number), lambda: facets.incident_counts(page.object_list))
+    for incident in page.object_list:
+        incident.testimony_count = counts.get(incident.pk, 0)
     return render(request, template, {"page": page})
