@@ -147,3 +147,10 @@ def test_a_short_text_is_marked_whole():
     assert marker.mark("Taxi drivers of Shanyrak, SHANYRAK's own") == "Taxi [drivers] of [Shanyrak], [SHANYRAK]'s own"
     assert marker.mark("Nothing here") == "Nothing here"
     assert marker.mark("") == ""
+
+
+def test_marking_drops_the_characters_that_stand_for_marks_and_keeps_the_text_as_stored():
+    marker = Highlighter(["shanyrak"], words=32, start="[", stop="]")
+    assert marker.mark("\ue000x\ue001 Shanyrak") == "x [Shanyrak]"
+    decomposed = "Cafe\u0301 in Shanyrak"  # "é" as "e" and a combining accent
+    assert marker.mark(decomposed) == "Cafe\u0301 in [Shanyrak]"

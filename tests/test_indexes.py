@@ -6,10 +6,12 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from testimony import facets, pagecache, workflow
-from testimony.models import Place, Source, Status, Testimony
+from testimony.models import Incident, Place, Source, Status, Testimony
 from testimony.views import indexes, pages
 
 from . import factories
@@ -355,6 +357,43 @@ def test_kept_incident_counts_follow_a_publication(client, incidents, kept, edit
     found = entries(client.get(INCIDENTS), "incident-index")
     assert ("Shooting at the square", "6–7 January 2022 1 testimony") in found  # the draft in, "Heard shots" out
     assert ("Storming of the akimat", "5 January 2022 · Republic Square 1 testimony") in found
+
+
+@pytest.mark.parametrize(
+    "change, entry",
+    [
+        ("link", ("Airport seized", "5 January 2022 1 testimony")),
+        ("unlink", ("Shooting at the square", "6–7 January 2022 0 testimonies")),
+        ("new incident", ("Border closed", "4 January 2022 0 testimonies")),
+        ("incident deleted", ("Storming of the akimat", "5 January 2022 · Republic Square 2 testimonies")),
+    ],
+)
+def test_kept_incident_counts_follow_links_and_incidents(
+    client, incidents, kept, change, entry, django_capture_on_commit_callbacks
+):
+    before = entries(client.get(INCIDENTS), "incident-index")
+    heard = Testimony.objects.get(title="Heard shots")
+    airport = Incident.objects.get(name="Airport seized")
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "link":
+            heard.incidents.add(airport)
+        elif change == "unlink":
+            heard.incidents.remove(Incident.objects.get(name="Shooting at the square"))
+        elif change == "new incident":
+            factories.make_incident("Border closed", date_start=datetime.date(2022, 1, 4))
+        else:
+            airport.delete()
+    after = entries(client.get(INCIDENTS), "incident-index")
+    assert entry in after and after != before
+    if change == "incident deleted":
+        assert "Airport seized" not in [name for name, _ in after]
+
+
+def test_kept_incident_counts_are_not_counted_again(client, incidents, kept):
+    client.get(INCIDENTS)
+    with CaptureQueriesContext(connection) as queries:
+        assert len(entries(client.get(INCIDENTS), "incident-index")) == 3
+    assert not [q["sql"] for q in queries.captured_queries if "testimony_testimony_incidents" in q["sql"]]
 
 
 def test_empty_archive_says_no_incident_is_described(client, db):

@@ -483,6 +483,15 @@ def test_a_result_found_by_its_title_place_or_witness_shows_the_words_marked_the
     assert "<mark>" not in client.get("/testimonies/", {"place": shanyrak.slug}).content.decode()
 
 
+def test_a_phrase_marks_each_of_its_words_but_its_stop_words(client, db, indexed):
+    with indexed():
+        shanyrak = factories.make_place("Shanyrak", kind="district")
+        factories.make_testimony("Men in balaclavas near Shanyrak", body="They waited.", place=shanyrak)
+    html = client.get("/testimonies/", {"q": '"men in balaclavas" -police'}).content.decode()
+    assert "><mark>Men</mark> in <mark>balaclavas</mark> near Shanyrak</a></h3>" in html
+    assert '"><mark>Shanyrak</mark></a></span>' not in html  # a word not searched for stays as it is
+
+
 def test_a_title_is_escaped_before_its_searched_words_are_marked(client, db, indexed):
     with indexed():
         factories.make_testimony("<b>Balaclavas</b> & <i>men</i>", body="They stood by the square.")

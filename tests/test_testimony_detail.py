@@ -102,7 +102,12 @@ def test_when_where_and_source(client, full):
     assert re.findall(r'href="/places/([^/]+)/"', breadcrumb) == ["kazakhstan", "almaty", "republic-square"]
     assert "Republic Square lies at 43.2389, 76.9455 (the place, not where the witness stood)" in html
     assert '<a href="/sources/bne/">bne IntelliNews</a>' in html
-    assert 'href="https://www.intellinews.com/article"' in html
+    # The link to the original says, to a screen reader too, that it leaves the archive.
+    assert re.search(
+        r'href="https://www.intellinews.com/article" [^>]*>Read it at the source'
+        r'<span class="visually-hidden"> \(another website\)</span></a>',
+        html,
+    )
     assert '<time datetime="2022-02-06">6 February 2022</time>' in html
 
 

@@ -117,9 +117,7 @@ class Highlighter:
 
         Only the text around the matches is split into words: splitting a whole account cost more than
         ``ts_headline``'s own work."""
-        text = unicodedata.normalize("NFC", text or "")
-        if "\ue000" in text or "\ue001" in text:  # querying.HIGHLIGHT_START and _STOP: only the excerpt holds them
-            text = text.replace("\ue000", "").replace("\ue001", "")
+        text = _without_sentinels(unicodedata.normalize("NFC", text or ""))
         if not _WORD.search(text):
             return ""
         marked = self.marked(text)
@@ -145,9 +143,9 @@ class Highlighter:
         return out
 
     def mark(self, text: str) -> str:
-        """All of a short ``text`` (a title, a place's name), every word that stems like a searched one between
-        ``start`` and ``stop``."""
-        text = unicodedata.normalize("NFC", text or "")
+        """All of a short ``text`` (a title, a place's name) as it is stored, every word that stems like a searched
+        one between ``start`` and ``stop``."""
+        text = _without_sentinels(text or "")
         return self._mark(text, 0, len(text), self.marked(text))
 
     def _best_fragment(self, text: str, marked: list, shown: set) -> tuple:
@@ -212,6 +210,13 @@ class Highlighter:
             at = stop
         out.append(text[at:end])
         return "".join(out)
+
+
+def _without_sentinels(text: str) -> str:
+    """``text`` without querying.HIGHLIGHT_START and _STOP: only the marks put in here may hold them."""
+    if "\ue000" in text or "\ue001" in text:
+        return text.replace("\ue000", "").replace("\ue001", "")
+    return text
 
 
 def _prefix(word_stem: str) -> str:

@@ -81,9 +81,11 @@ def _narrowing_tokens(place, window, tags) -> str:
 
 
 def marker(text: str) -> Highlighter:
-    """What marks the reader's searched words in the short texts a result shows beside its excerpt (its title,
-    place and witness), on either engine: the context a row was also found by, so a reader sees why it matched when
-    its account does not hold the words. ``text`` has passed :func:`parse` already."""
+    """What marks the reader's searched words (not the excluded ones) in the short texts a result shows beside its
+    excerpt: its title, place and witness, which a row is also found by, so a reader sees why it matched when its
+    account does not hold the words. ``text`` is one the filter form accepted. Python marks them on either engine,
+    stemming as PostgreSQL does: on SQLite, whose index stems English words only, a Russian word may be marked in
+    a form the search itself did not match."""
     return Highlighter(parse(text).required, words=SNIPPET_WORDS, start=HIGHLIGHT_START, stop=HIGHLIGHT_STOP)
 
 

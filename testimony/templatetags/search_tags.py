@@ -30,8 +30,8 @@ def highlight(snippet):
 @register.simple_tag(takes_context=True)
 def marked(context, text):
     """``{% marked row.title %}``: ``text`` as safe HTML with the reader's searched words in ``<mark>``, by the
-    page's ``searched`` (:func:`testimony.search.marker`); on a page without one (no search), just escaped."""
-    searched = context.get("searched")
-    if not searched or not text:
+    page's ``search_marker`` (:func:`testimony.search.marker`); on a page without one (no search), just escaped."""
+    marker = context.get("search_marker")
+    if not marker or not text:
         return escape(text) if text else ""
-    return highlight(searched.mark(str(text)))
+    return highlight(marker.mark(str(text)))

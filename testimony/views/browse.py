@@ -101,7 +101,7 @@ def browse(request, template, context, testimonies=None, fixed=None):
     context["page"] = vocabulary.with_tags(page)
     context["ranked_among"] = matched.ranked_among
     if filterset.has_query:  # the words also marked in each card's title, place and witness: why it matched
-        context["searched"] = search.marker(data["q"])
+        context["search_marker"] = search.marker(data["q"])
     context["facets"] = _facets(request, filterset, results, vocabulary, fixed, matched)
     return render(request, template, context)
 

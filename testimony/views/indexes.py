@@ -3,7 +3,7 @@ holds: places as a tree, sources by name, incidents by date."""
 
 from django.shortcuts import render
 
-from testimony import facets, pagecache, pagination
+from testimony import facets, pagination
 from testimony.models import Incident
 
 INCIDENTS_PER_PAGE = 50
@@ -22,8 +22,8 @@ def sources(request):
 
 def incidents(request):
     """Incidents by date, 50 a page, each with its dates, place and how many public testimonies tell of it. Three
-    queries: the count, the page, the page's testimony counts (kept by the process until the archive changes:
-    :func:`facets.incident_counts` reads every link to the page's incidents)."""
+    queries: the count, the page, the page's testimony counts (kept by the process until the archive changes: they
+    read every link to the page's incidents, see :func:`facets.incident_index`)."""
     template = "indexes/incidents.html"
     rows = Incident.objects.select_related("place").order_by("date_start", "name", "pk")
     try:
@@ -32,7 +32,4 @@ def incidents(request):
         return render(request, template, {"page_error": str(error)}, status=400)
     except pagination.PageOutOfRange as error:
         return render(request, template, {"page_error": str(error)}, status=404)
-    counts = pagecache.memoize(("incident-counts", page.number), lambda: facets.incident_counts(page.object_list))
-    for incident in page.object_list:
-        incident.testimony_count = counts.get(incident.pk, 0)
-    return render(request, template, {"page": page})
+    return render(request, template, {"page": page, "index": facets.incident_index(page)})
