@@ -72,7 +72,9 @@ class Vocabulary:
     @classmethod
     def _query(cls):
         return cls(
-            places=list(Place.objects.only("id", "name", "slug", "parent_id", "path", "depth").order_by("path")),
+            places=list(
+                Place.objects.only("id", "name", "other_names", "slug", "parent_id", "path", "depth").order_by("path")
+            ),
             tags=list(Tag.objects.select_related("group")),
             # In reading order, whatever the case ("bne IntelliNews" among the b's): sorted here, so the stored order
             # (and the exports that follow it) stay the same on both databases.

@@ -483,6 +483,40 @@ def test_a_result_found_by_its_title_place_or_witness_shows_the_words_marked_the
     assert "<mark>" not in client.get("/testimonies/", {"place": shanyrak.slug}).content.decode()
 
 
+def test_a_result_found_by_a_place_above_its_own_its_other_name_its_source_or_tag_names_them_marked(
+    client, db, indexed
+):
+    with indexed():
+        country = factories.make_place("Kazakhstan", kind="country")
+        city = factories.make_place("Almaty", kind="city", parent=country, other_names="Алматы, Alma-Ata, Almaty City")
+        almaly = factories.make_place("Almaly", parent=city)
+        factories.make_testimony(
+            "Night of fires",
+            body="Cars burned all night.",
+            place=almaly,
+            source=factories.make_source("Vlast.kz"),
+            tags=[factories.make_tag("Hearsay")],
+        )
+    by_city = card(client.get("/testimonies/", {"q": "almaty"}).content.decode(), "Night of fires")
+    # The district's city, which holds the word; not its other name "Almaty City" too.
+    assert '">Almaly, <mark>Almaty</mark></a></span>' in by_city
+    by_other_name = card(client.get("/testimonies/", {"q": "Алматы"}).content.decode(), "Night of fires")
+    assert '">Almaly, Almaty (<mark>Алматы</mark>)</a></span>' in by_other_name  # only the other name that matched
+    by_country = card(client.get("/testimonies/", {"q": "kazakhstan almaly"}).content.decode(), "Night of fires")
+    assert '"><mark>Almaly</mark>, <mark>Kazakhstan</mark></a></span>' in by_country  # the city, unmatched, left out
+    by_source = card(client.get("/testimonies/", {"q": "vlast"}).content.decode(), "Night of fires")
+    assert "Source: <mark>Vlast</mark>.kz</span>" in by_source
+    assert '">Almaly</a></span>' in by_source  # no place holds the word: the place's own name alone
+    by_tag = card(client.get("/testimonies/", {"q": "hearsay"}).content.decode(), "Night of fires")
+    assert '"><mark>Hearsay</mark></a></li>' in by_tag
+    assert "Source:" not in by_tag  # the source is named only where the words matched it
+    # Without words to search, the place is its own name and no source is named.
+    listed = card(client.get("/testimonies/", {"place": city.slug}).content.decode(), "Night of fires")
+    assert '">Almaly</a></span>' in listed
+    assert "Source:" not in listed
+    assert "<mark>" not in listed
+
+
 def test_a_phrase_marks_each_of_its_words_but_its_stop_words(client, db, indexed):
     with indexed():
         shanyrak = factories.make_place("Shanyrak", kind="district")

@@ -124,10 +124,10 @@ class TestimonyQuerySet(models.QuerySet):
         and its witness's descriptor. Their tags come from the kept vocabulary, named by each row's ``tag_ids``
         (``facets.Vocabulary.with_tags``, no query), rather than a prefetch building them.
 
-        Only those columns (``CARD_FIELDS``), and no source: loading every column and joining the source, which no
-        card shows, made the rows query the most expensive of a list page for the database to plan (0.7-0.9 ms at a
-        million testimonies, often more than it took to run; 0.4-0.5 now) and 55 columns a row for Python to build
-        (17 now)."""
+        Only those columns (``CARD_FIELDS``), and no source but its id (named from the vocabulary on a search that
+        matched it): loading every column and joining the source made the rows query the most expensive of a list
+        page for the database to plan (0.7-0.9 ms at a million testimonies, often more than it took to run; 0.4-0.5
+        now) and 55 columns a row for Python to build (18 now)."""
         return self.select_related("place", "witness").only(*CARD_FIELDS)
 
     def get_by_natural_key(self, identifier):
@@ -148,6 +148,7 @@ CARD_FIELDS = (
     "is_date_approximate",
     "status",
     "tag_ids",
+    "source",  # its id alone: named from the kept vocabulary where a search matched it (search_tags.matched_source)
     "place__name",
     "place__slug",
     "witness__descriptor",

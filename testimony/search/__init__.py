@@ -8,8 +8,9 @@ One entry point, :func:`search`: a Testimony queryset and the reader's text go i
 narrowed to the matches, annotated with ``search_rank`` (higher is better) and ``search_snippet`` (an excerpt of the
 account and its translation with each match between :data:`HIGHLIGHT_START` and :data:`HIGHLIGHT_STOP`), ordered by
 rank. Templates turn the snippet into HTML with ``{% load search_tags %}{{ row.search_snippet|highlight }}``, and
-mark the searched words in a row's title or place with ``{% marked row.title %}``, given the page's
-``search_marker`` (:func:`marker` of the reader's text).
+mark the searched words in a row's title or witness with ``{% marked row.title %}``, given the page's
+``search_marker`` (:func:`marker` of the reader's text); ``{% marked_place row %}`` and ``{% matched_source row %}``
+also name the places above a row's own and its source where the words matched them.
 
 The reader's text is parsed here, once, for both engines (:func:`parse`): every word must match, ``"quoted words"``
 match as a phrase, ``-word`` and ``-"a phrase"`` exclude. Each engine then receives every term quoted, so its own

@@ -142,6 +142,10 @@ class Highlighter:
             out = f"{out} {self.ellipsis}"
         return out
 
+    def holds(self, text: str) -> bool:
+        """Whether ``text`` holds a word that stems like a searched one."""
+        return bool(text) and bool(self.marked(_without_sentinels(text)))
+
     def mark(self, text: str) -> str:
         """All of a short ``text`` (a title, a place's name) as it is stored, every word that stems like a searched
         one between ``start`` and ``stop``."""

@@ -35,3 +35,46 @@ def marked(context, text):
     if not marker or not text:
         return escape(text) if text else ""
     return highlight(marker.mark(str(text)))
+
+
+@register.simple_tag(takes_context=True)
+def marked_place(context, testimony):
+    """``{% marked_place row %}``: a card's place as safe HTML, with the reader's searched words marked.
+
+    A search also finds a row by every place above its own and by the other names each place goes by: the index
+    holds them all (``search.index``). So on a search, the places above that hold a searched word follow the
+    place's own name, nearest first, and a place's other name that holds one follows it in brackets: "Almaly,
+    <mark>Almaty</mark>", "Almaty (<mark>Алматы</mark>)". Without a search, or for a place the page's vocabulary
+    does not hold, the name alone. Names come from the page's ``vocabulary`` (``facets.Vocabulary``): no query.
+    """
+    marker, vocabulary = context.get("search_marker"), context.get("vocabulary")
+    own = vocabulary.places_by_id.get(testimony.place_id) if marker and vocabulary is not None else None
+    if own is None:
+        return marked(context, testimony.place.name)
+    trail = [own, *reversed(vocabulary.ancestors(own))]
+    shown = [place for place in trail if place is own or marker.holds(place.name)]
+    found = {word_stem for place in shown for _, _, word_stem in marker.marked(place.name)}
+    named = []
+    for place in trail:
+        # Another name only for a word the names shown do not already hold (Алматы, not a second "Almaty").
+        others = [name.strip() for name in place.other_names.split(",") if _stems(marker, name) - found]
+        found |= {word_stem for name in others for word_stem in _stems(marker, name)}
+        if place in shown or others:
+            text = marker.mark(place.name)
+            named.append(f"{text} ({', '.join(marker.mark(name) for name in others)})" if others else text)
+    return highlight(", ".join(named))
+
+
+def _stems(marker, text) -> set:
+    return {word_stem for _, _, word_stem in marker.marked(text)}
+
+
+@register.simple_tag(takes_context=True)
+def matched_source(context, testimony):
+    """``{% matched_source row as source %}``: on a search whose words the row's source holds, the source's name
+    as safe HTML with them marked; otherwise "". A card names no source but a search finds a row by it."""
+    marker, vocabulary = context.get("search_marker"), context.get("vocabulary")
+    if not marker or vocabulary is None or testimony.source_id is None:
+        return ""
+    source = vocabulary.sources_by_id.get(testimony.source_id)
+    return highlight(marker.mark(source.name)) if source is not None and marker.holds(source.name) else ""
