@@ -190,6 +190,25 @@ def test_balaclava_protester_is_quoted_in_full(seed):
     assert testimony.incidents.get().name == "Men in balaclavas at the 4 January rally"
 
 
+def test_the_protesters_account_explains_what_surprised_the_rally(seed):
+    protester, rally = _testimony_saying("black balaclavas"), _testimony_saying("just as surprised as anyone")
+    link = CrossReference.objects.get(testimony=protester, other_testimony=rally)
+    assert link.relation == CrossReference.Relation.CONTEXT
+    assert not CrossReference.objects.filter(testimony=rally, other_testimony=protester).exists()
+
+
+def test_the_videos_of_a_mob_attacking_police_are_filed_under_the_city_hall_fire(seed):
+    # The article sets the footage against state media's images of the akimat burning while police stood by.
+    videos = _testimony_saying("apparent attacks on police")
+    assert "burning-of-almaty-akimat" in videos.incidents.values_list("slug", flat=True)
+
+
+def test_torture_claims_are_dated_to_the_crackdown_not_to_the_articles_publication(seed):
+    claims = _testimony_saying("abuse and torture of detainees")
+    assert (claims.date_start, claims.date_end, claims.is_date_approximate) == (D(2022, 1, 6), D(2022, 1, 11), True)
+    assert Testimony.objects.filter(date_end__gt=D(2022, 1, 11)).count() == 0  # the article's accounts end by then
+
+
 def test_taxi_drivers_account_is_graded_second_hand_and_single_source(seed):
     testimony = _testimony_saying("My friend narrowly dodged a bullet")
     assert testimony.witness.descriptor == "taxi driver"
