@@ -192,6 +192,20 @@ def test_cross_references_are_grouped_by_relation_in_both_directions(client, pub
     assert _xref_section(html, "context") == ""
 
 
+def test_a_statement_checked_against_keeps_its_date_approximate(client, published):
+    exact = factories.make_statement("Order restored.", made_on=datetime.date(2022, 1, 7))
+    approximate = factories.make_statement("Terrorists arrived.", made_on=datetime.date(2022, 1, 5))
+    approximate.is_date_approximate = True
+    approximate.save()
+    factories.make_cross_reference(published, exact, Relation.CONTRADICTS)
+    factories.make_cross_reference(published, approximate, Relation.CONTRADICTS)
+
+    contradicts = _xref_section(client.get(_url(published)).content.decode(), "contradicts")
+
+    assert '<time datetime="2022-01-05">approx. 5 January 2022</time>)' in contradicts  # never cited as exact
+    assert '<time datetime="2022-01-07">7 January 2022</time>)' in contradicts
+
+
 def test_links_to_unpublished_statements_and_testimonies_are_not_shown(client, published):
     draft_statement = factories.make_statement(f"Draft claim {DRAFT_MARKER}", status=Status.DRAFT)
     draft_testimony = factories.make_testimony(f"Draft account {DRAFT_MARKER}", status=Status.REVIEW)

@@ -36,6 +36,7 @@ CROSS_REFERENCE_FIELDS = (
     "statement__identifier",
     "statement__claim",
     "statement__made_on",
+    "statement__is_date_approximate",
     "statement__actor__name",
     "statement__actor__office",
 )
