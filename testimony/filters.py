@@ -7,10 +7,12 @@ run inside :meth:`TestimonyFilter.filter_queryset`, so ``filterset.qs`` is alrea
 asked for a malformed date must be told, not shown everything.
 """
 
+import re
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,8 @@ from .models import CrossReference, Incident, Place, Source, Statement, Tag, Tes
 MAX_TAGS = 5
 
 DATE_MESSAGE = _("Enter a date as YYYY-MM-DD, for example 2022-01-05.")
+NO_SUCH_DAY = _("There is no day %(value)s in the calendar. Enter a date as YYYY-MM-DD, for example 2022-01-05.")
+_DAY_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # How the filter form and its chip name each relation to the chosen statement: by the accounts it keeps. The
 # model's labels are verbs for a sentence ("T-0003 contradicts S-0004"), which read oddly alone in a list.
@@ -131,11 +135,27 @@ class DateRangeForm(forms.Form):
         return data
 
 
+class DayField(forms.DateField):
+    """A day as YYYY-MM-DD. A value already in that form that names no day (2022-02-30, 2022-13-01) is told so,
+    rather than asked for the form it has."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            text = str(value).strip()
+            if _DAY_SHAPE.fullmatch(text):
+                raise ValidationError(NO_SUCH_DAY, code="invalid", params={"value": text}) from None
+            raise
+
+
+class DayFilter(django_filters.DateFilter):
+    field_class = DayField
+
+
 def date_filter(label, **kwargs):
     """A day given as YYYY-MM-DD, and only so: 05/01/2022 is ambiguous, and the message says what to type."""
-    return django_filters.DateFilter(
-        label=label, input_formats=["%Y-%m-%d"], error_messages={"invalid": DATE_MESSAGE}, **kwargs
-    )
+    return DayFilter(label=label, input_formats=["%Y-%m-%d"], error_messages={"invalid": DATE_MESSAGE}, **kwargs)
 
 
 class TestimonyFilterForm(DateRangeForm):

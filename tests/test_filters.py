@@ -56,7 +56,9 @@ def test_dates_match_accounts_whose_days_overlap(client, dated, params, expected
     assert titles(response) == expected
 
 
-MALFORMED_DATES = ["2022-02-30", "05/01/2022", "2022-13-01", "yesterday", "20220105", "2022-01-05x", "99999-01-01"]
+MALFORMED_DATES = ["05/01/2022", "yesterday", "20220105", "2022-01-05x", "99999-01-01"]
+# In the form asked for, but no day of the calendar: the reader is told that, not asked for the form they used.
+NO_SUCH_DAYS = ["2022-02-30", "2022-13-01", "2021-02-29", "0000-01-01"]
 
 
 @pytest.mark.parametrize("value", MALFORMED_DATES)
@@ -65,6 +67,17 @@ def test_malformed_date_is_a_400_with_the_message_next_to_it(client, dated, fiel
     response = client.get(LIST, {field: value})
     assert response.status_code == 400
     assert field_error(response, field) == "Enter a date as YYYY-MM-DD, for example 2022-01-05."
+    assert titles(response) == set()
+
+
+@pytest.mark.parametrize("value", NO_SUCH_DAYS)
+@pytest.mark.parametrize("field", ["date_from", "date_to"])
+def test_a_day_not_in_the_calendar_is_a_400_that_says_so(client, dated, field, value):
+    response = client.get(LIST, {field: value})
+    assert response.status_code == 400
+    assert field_error(response, field) == (
+        f"There is no day {value} in the calendar. Enter a date as YYYY-MM-DD, for example 2022-01-05."
+    )
     assert titles(response) == set()
 
 

@@ -466,7 +466,11 @@ def test_list_filters_by_the_day_a_statement_was_made(client, president):
     ("params", "field", "message"),
     [
         ({"date_from": "05/01/2022"}, "date_from", "Enter a date as YYYY-MM-DD, for example 2022-01-05."),
-        ({"date_to": "2022-02-30"}, "date_to", "Enter a date as YYYY-MM-DD, for example 2022-01-05."),
+        (
+            {"date_to": "2022-02-30"},
+            "date_to",
+            "There is no day 2022-02-30 in the calendar. Enter a date as YYYY-MM-DD, for example 2022-01-05.",
+        ),
         (
             {"date_from": "2022-01-07", "date_to": "2022-01-05"},
             "date_to",
