@@ -181,12 +181,12 @@ def test_cross_references_are_grouped_by_relation_in_both_directions(client, pub
     html = client.get(_url(published)).content.decode()
 
     contradicts = _xref_section(html, "contradicts")
-    assert f"{statement.identifier}: Nobody was armed." in contradicts
+    assert f'<span class="nowrap">{statement.identifier}</span>: Nobody was armed.' in contradicts
     assert "Men with guns were seen." in contradicts
     corroborates = _xref_section(html, "corroborates")
-    assert f"{other.identifier}: Police fired first" in corroborates
+    assert f'<span class="nowrap">{other.identifier}</span>: Police fired first' in corroborates
     assert "Both saw the minivan." in corroborates
-    assert f"{pointing_here.identifier}: Same night, same men" in corroborates
+    assert f'<span class="nowrap">{pointing_here.identifier}</span>: Same night, same men' in corroborates
     assert "Same balaclavas." in corroborates
     assert "Police fired first" not in contradicts
     assert _xref_section(html, "context") == ""
@@ -233,7 +233,7 @@ def test_related_testimonies_same_incident_place_or_day_but_not_drafts(client, f
     html = client.get(_url(full)).content.decode()
 
     related = re.search(r'<section class="related".*?</section>', html, re.S).group(0)
-    titles = re.findall(r'<a href="/testimonies/T-\d+/">T-\d+: ([^<]+)</a>', related)
+    titles = re.findall(r'<a href="/testimonies/T-\d+/"><span class="nowrap">T-\d+</span>: ([^<]+)</a>', related)
     assert titles == [same_incident.title, same_place.title, same_day.title]
     assert unrelated.title not in html
     assert DRAFT_MARKER not in html

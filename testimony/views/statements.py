@@ -23,10 +23,10 @@ LINKS_SHOWN = 10
 
 class StatementFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
-        label=_("Who made it"),
+        label=_("Kind of actor"),
         field_name="actor__kind",
         choices=Actor.Kind.choices,
-        empty_label=_("Anyone"),
+        empty_label=_("Any kind"),
         error_messages={"invalid_choice": _("“%(value)s” is not a kind of actor. Choose one from the list.")},
     )
     actor = django_filters.ModelChoiceFilter(

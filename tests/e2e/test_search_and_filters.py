@@ -95,7 +95,9 @@ def test_a_bad_date_is_explained_next_to_its_field_and_can_be_corrected(seed, pa
     date_from = filters(page).get_by_label("From", exact=True)
     expect(date_from).to_have_attribute("aria-invalid", "true")
     message = page.locator("#f-date_from-error")
-    expect(message).to_have_text("Enter a date as YYYY-MM-DD, for example 2022-01-05.")
+    expect(message).to_have_text(
+        "There is no day 2022-02-30 in the calendar. Enter a date as YYYY-MM-DD, for example 2022-01-05."
+    )
     # Next to the field: inside the same field group, and announced with it.
     assert date_from.evaluate("input => input.closest('.field').contains(document.getElementById('f-date_from-error'))")
     assert "f-date_from-error" in date_from.get_attribute("aria-describedby")
