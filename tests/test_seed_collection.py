@@ -209,6 +209,12 @@ def test_torture_claims_are_dated_to_the_crackdown_not_to_the_articles_publicati
     assert Testimony.objects.filter(date_end__gt=D(2022, 1, 11)).count() == 0  # the article's accounts end by then
 
 
+def test_what_rights_activists_rumours_and_eyewitnesses_suggest_is_not_graded_first_hand(seed):
+    relayed = _testimony_saying("rumours circulating online and personal accounts of eyewitnesses even suggest")
+    assert _tag_slugs(relayed, "proximity") == ["second-hand"]  # the article relays them, mixed with rumour
+    assert "suggest" in relayed.title
+
+
 def test_taxi_drivers_account_is_graded_second_hand_and_single_source(seed):
     testimony = _testimony_saying("My friend narrowly dodged a bullet")
     assert testimony.witness.descriptor == "taxi driver"
