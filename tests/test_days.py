@@ -109,6 +109,18 @@ def test_impossible_day_is_a_404(client, db, path):
     assert client.get(path).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("page", "status", "message"), [("0", 400, "Enter a page number"), ("2", 404, "There is no page 2")]
+)
+def test_a_bad_page_of_a_day_with_statements_is_explained_not_a_server_error(client, db, page, status, message):
+    factories.make_testimony("Shots at night", date_start=D(2022, 1, 5))
+    factories.make_statement("Order was restored.", made_on=D(2022, 1, 5))
+    response = client.get(day_url("2022-01-05"), {"page": page})
+    assert response.status_code == status
+    assert message in response.text
+    assert "Shots at night" not in response.text
+
+
 def test_day_pages_its_accounts(client, db):
     for n in range(27):
         factories.make_testimony(f"Account {n:02d}", date_start=D(2022, 1, 5))
