@@ -40,7 +40,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import search, summary
+from . import plaintext, search, summary
 from .interchange import CSV_COLUMNS, FORMAT_NAME, FORMAT_VERSION, csv_unescape  # defined once, beside the writer
 from .models import (
     Actor,
@@ -185,7 +185,7 @@ class _LineReader:
     ijson reads from it, so the line a parser event belongs to is ``self.line`` when the event comes out.
     """
 
-    def __init__(self, fileobj, chunk_limit: int = 1 << 20):
+    def __init__(self, fileobj, chunk_limit: int = 1 << 16):  # a long line in pieces: events come as they parse
         self.fileobj = fileobj
         self.chunk_limit = chunk_limit
         self.line = 0
@@ -234,13 +234,43 @@ class _LineReader:
             yield self._decode(chunk)
 
 
+# How deep a file's lists and objects may nest: a testimony-archive file needs 5 (testimonies › a testimony › its
+# cross-references › one of them), and ijson's own paths cost memory in the square of the depth (a 200 KB file of
+# brackets took 23 GB).
+MAX_JSON_DEPTH = 16
+
+
+def _parse_json(reader) -> Iterator[tuple]:
+    """``(prefix, event, value)`` as ``ijson.parse`` gives them, from its basic events, refusing a file that nests
+    deeper than :data:`MAX_JSON_DEPTH` as soon as it does."""
+    path: list = []
+    for event, value in ijson.basic_parse(reader, use_float=False):
+        if event == "map_key":
+            yield ".".join(path[:-1]), event, value
+            path[-1] = value
+        elif event in ("start_map", "start_array"):
+            yield ".".join(path), event, value
+            if len(path) >= MAX_JSON_DEPTH:
+                raise FileProblem(
+                    reader.line or 1,
+                    _("The file nests lists and objects more than %(depth)s deep: it is not a testimony-archive file.")
+                    % {"depth": MAX_JSON_DEPTH},
+                )
+            path.append("" if event == "start_map" else "item")
+        elif event in ("end_map", "end_array"):
+            path.pop()
+            yield ".".join(path), event, value
+        else:
+            yield ".".join(path), event, value
+
+
 def _json_records(fileobj) -> Iterator[Record]:
     """Stream the JSON format: header fields, then vocabulary entries, then testimonies, each with its line."""
     reader = _LineReader(fileobj)
     builder = item_prefix = section = None
     start_line = 0
     try:
-        for prefix, event, value in ijson.parse(reader, use_float=False):
+        for prefix, event, value in _parse_json(reader):
             if builder is not None:
                 builder.event(event, value)
                 if prefix == item_prefix and event in ("end_map", "end_array"):
@@ -285,6 +315,11 @@ def _json_records(fileobj) -> Iterator[Record]:
         detail = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
         raise FileProblem(
             reader.line or 1, _("The file is not valid JSON (%(detail)s).") % {"detail": detail}
+        ) from None
+    except UnicodeDecodeError:  # a \u escape naming half of a character (a lone surrogate such as \udfff)
+        raise FileProblem(
+            reader.line or 1,
+            _("The file is not valid JSON: a \\u escape names half a character (a lone surrogate). Fix the text."),
         ) from None
 
 
@@ -406,6 +441,16 @@ class _Fields:
         if max_length is not None and len(value) > max_length:
             self.error(_("“%(field)s” is longer than %(max)s characters.") % {"field": key, "max": max_length})
             return ""
+        found = plaintext.first_control_character(value)
+        if found is not None:
+            self.error(
+                _(
+                    "“%(field)s” holds an invisible control character (%(code)s) at character %(position)s, which "
+                    "the archive cannot show or publish. Remove it from the file."
+                )
+                % {"field": key, "code": found[0], "position": found[1]}
+            )
+            return ""
         return value
 
     def date(self, key: str, *, required: bool = False) -> datetime.date | None:
@@ -439,6 +484,14 @@ class _Fields:
             return None
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed, datetime.UTC)
+        try:
+            parsed.astimezone(datetime.UTC)  # stored in UTC, which must fall within years 1 to 9999
+        except OverflowError:
+            self.error(
+                _("“%(field)s” (%(value)s) is not a time between the years 1 and 9999.")
+                % {"field": key, "value": value}
+            )
+            return None
         return parsed
 
     def boolean(self, key: str) -> bool:
@@ -621,7 +674,7 @@ def _clean_testimony(data: Any, line: int, report: ImportReport) -> _Row | None:
         witness = None
     wf = _Fields(witness or {}, line, report)
     descriptor = wf.text("descriptor", max_length=200)
-    if not descriptor:
+    if not descriptor and not wf.failed:  # not missing, but refused: wf said why
         f.error(
             _("Missing required field “%(field)s”.")
             % {"field": "witness_descriptor" if report.format == "csv" else "witness.descriptor"}

@@ -185,6 +185,18 @@ def test_reversed_dates_are_refused_with_a_message(editor_client, published):
     assert "The end date cannot be before the start date." in errors_of(editor_client.post(url, data))
 
 
+def test_an_invisible_control_character_is_refused_with_where_it_is(editor_client, published):
+    url = admin_url(Testimony, "change", published.pk)
+    data = form_data(editor_client.get(url))
+    data.update(title="Shots\x0bnear the square", change_summary="Title.")  # Word's Shift+Enter
+    assert (
+        "This text holds an invisible control character (U+000B) at character 6, which the archive cannot show or "
+        "publish. Delete it and retype what was there (Word writes one for Shift+Enter)."
+    ) in errors_of(editor_client.post(url, data))
+    published.refresh_from_db()
+    assert "\x0b" not in published.title
+
+
 def test_derived_fields_are_not_editable(editor_client, published):
     page = editor_client.get(admin_url(Testimony, "change", published.pk))
     form = page.context["adminform"].form

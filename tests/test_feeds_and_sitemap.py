@@ -82,6 +82,14 @@ def test_feed_shows_no_confidential_or_internal_text_and_marks_retractions(clien
     assert categories == ["First-hand"]
 
 
+def test_a_control_character_stored_before_forms_refused_them_leaves_the_feeds_readable(client, published):
+    Testimony.objects.filter(pk=published.pk).update(title="Shots\x0bnear the square", body="At\x0c night.")
+    _response, feed = _feed(client)  # valid XML, where the character made the feed a 500 for every reader
+    assert f"{published.identifier}: Shotsnear the square" in [
+        e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")
+    ]
+
+
 def test_feed_writes_dates_as_the_cards_do(client, published):
     published.date_start, published.date_end = datetime.date(2022, 1, 4), datetime.date(2022, 1, 6)
     published.is_date_approximate = True

@@ -574,6 +574,19 @@ FILE_ERRORS = [
         b"[1, 2]\n",
         ["Line 1: This is not a testimony-archive file: expected a JSON object."],
     ),
+    (
+        # 200 KB of brackets: ijson's paths for each level once took 23 GB before the first event came out.
+        "nested 100,000 deep",
+        "batch.json",
+        b'{"format": "testimony-archive", "version": 1,\n "testimonies": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",
+        ["Line 2: The file nests lists and objects more than 16 deep: it is not a testimony-archive file."],
+    ),
+    (
+        "half a character",
+        "batch.json",
+        b'{"format": "testimony-archive", "version": 1,\n "testimonies": [\n{"title": "x\\udfffy"}\n]}\n',
+        ["Line 3: The file is not valid JSON: a \\u escape names half a character (a lone surrogate). Fix the text."],
+    ),
 ]
 
 
@@ -589,6 +602,34 @@ def test_a_file_that_cannot_be_read_is_reported_with_its_line(db, tmp_path, name
 
 
 JSON_ERRORS = [
+    (
+        "a vertical tab, as Word writes for Shift+Enter",
+        {"title": "Shots\u000bnear the square"},
+        "“title” holds an invisible control character (U+000B) at character 6, which the archive cannot show or "
+        "publish. Remove it from the file.",
+    ),
+    (
+        "a NUL, which PostgreSQL would refuse only when the row is written",
+        {"body": "I heard\u0000 shots."},
+        "“body” holds an invisible control character (U+0000) at character 8, which the archive cannot show or "
+        "publish. Remove it from the file.",
+    ),
+    (
+        "a control character in the witness's descriptor",
+        {"witness": {"descriptor": "taxi\u001bdriver", "role": "driver"}},
+        "“descriptor” holds an invisible control character (U+001B) at character 5, which the archive cannot show "
+        "or publish. Remove it from the file.",
+    ),
+    (
+        "published after the year 9999 in UTC",
+        {"published_at": "9999-12-31T23:59:59-05:00"},
+        "“published_at” (9999-12-31T23:59:59-05:00) is not a time between the years 1 and 9999.",
+    ),
+    (
+        "published before the year 1 in UTC",
+        {"published_at": "0001-01-01T00:00:00+05:00"},
+        "“published_at” (0001-01-01T00:00:00+05:00) is not a time between the years 1 and 9999.",
+    ),
     (
         "bad relation",
         {"cross_references": [{"relation": "supports", "statement": "S-0007", "note": "n"}]},
@@ -642,6 +683,14 @@ def test_each_json_row_error_is_reported_with_its_line(tmp_path, change, message
     line = line_of(text, '"T-0002"')
     assert messages(report) == [f"Line {line}: {message}"]
     assert nothing_written() and not Place.objects.filter(slug="kz").exists()
+
+
+def test_a_dry_run_finds_what_the_database_would_refuse_on_writing(tmp_path):
+    # A NUL passed the check on both databases, then failed PostgreSQL's write with no line: the check is the import's.
+    path = write_json(tmp_path / "batch.json", [json_testimony(title="Shots\u0000")], VOCABULARY)
+    report = importing.import_file(path, dry_run=True)
+    assert not report.ok
+    assert "“title” holds an invisible control character (U+0000)" in messages(report)[0]
 
 
 VOCABULARY_ERRORS = [

@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from testimony import history, locking, workflow
+from testimony import history, locking, plaintext, workflow
 
 
 def whole_number_or_404(value):
@@ -36,6 +36,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
     history_list_per_page = 50
     # Source links typed without a scheme are taken as https:// (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return plain_text(super().formfield_for_dbfield(db_field, request, **kwargs))
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -101,6 +104,14 @@ def stamp_user(obj, user, change):
     if hasattr(obj, "updated_by_id"):
         obj.updated_by = user
     obj._history_user = user
+
+
+def plain_text(field):
+    """A form field that refuses the control characters no reader can see or the feeds carry (``plaintext``), if it
+    takes text; returned for chaining."""
+    if isinstance(field, forms.CharField) and plaintext.reject_control_characters not in field.validators:
+        field.validators.append(plaintext.reject_control_characters)
+    return field
 
 
 def https_formfield(db_field, **kwargs):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from testimony import workflow
 from testimony.models import Actor, CrossReference, Statement, Status
 
-from .base import HistoryAdmin, VersionedAdmin, VersionedForm, https_formfield
+from .base import HistoryAdmin, VersionedAdmin, VersionedForm, https_formfield, plain_text
 
 
 @admin.register(Actor)
@@ -59,6 +59,9 @@ class StatementReferenceInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("testimony")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return plain_text(super().formfield_for_dbfield(db_field, request, **kwargs))
 
 
 @admin.register(Statement)

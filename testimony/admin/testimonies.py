@@ -15,10 +15,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from testimony import locking, public, workflow
+from testimony import locking, plaintext, public, workflow
 from testimony.models import CrossReference, Place, Revision, Status, Tag, Testimony, WorkflowEvent
 
-from .base import VersionedAdmin, VersionedForm, _done, https_formfield, restore_reason
+from .base import VersionedAdmin, VersionedForm, _done, https_formfield, plain_text, restore_reason
 
 # Form fields whose change, on a public testimony, is a change readers see and must be summarised.
 PUBLIC_FORM_FIELDS = set(public.PUBLIC_FIELDS[Testimony]) - {"identifier", "status", "published_at"}
@@ -102,7 +102,7 @@ class StatementReferenceInline(admin.TabularInline):
         return super().get_queryset(request).filter(statement__isnull=False).select_related("statement")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = plain_text(super().formfield_for_dbfield(db_field, request, **kwargs))
         if db_field.name == "note":
             field.widget = forms.Textarea(attrs={"rows": 2, "cols": 50})
         return field
@@ -218,6 +218,7 @@ class ActionForm(forms.Form):
         label=gettext_lazy("Public change summary"),
         required=False,
         max_length=300,
+        validators=[plaintext.reject_control_characters],
         help_text=gettext_lazy("Public: recorded in the change log of each published testimony changed."),
     )
 
@@ -225,6 +226,7 @@ class ActionForm(forms.Form):
 class RetractForm(ActionForm):
     retraction_note = forms.CharField(
         label=gettext_lazy("Public retraction note"),
+        validators=[plaintext.reject_control_characters],
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=gettext_lazy("Shown on each retracted testimony's page: say why it is retracted."),
     )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from testimony import public
+from testimony import plaintext, public
 from testimony.models import Incident, Place, Revision, Source, Statement, Status, Tag, Testimony
 
 FEED_LENGTH = 50
@@ -19,11 +19,26 @@ FEED_LENGTH = 50
 MAX_DAYS_PER_RANGE = 366
 
 
+class PlainAtomFeed(Atom1Feed):
+    """Atom without the control characters XML 1.0 cannot carry: one stored in a title or an account (forms and
+    imports refuse them now, but text saved before stays) would fail the whole feed for every reader."""
+
+    def add_item(self, title, link, description, **kwargs):
+        kwargs = {name: _plain(value) for name, value in kwargs.items()}
+        super().add_item(_plain(title), link, _plain(description), **kwargs)
+
+
+def _plain(value):
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(item) for item in value)
+    return plaintext.without_control_characters(value)
+
+
 class ArchiveFeed(Feed):
     """What the archive's Atom feeds share: the archive as author, the list as their page, and each feed's own
     address (``url_name``) as its Atom id."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainAtomFeed
     url_name = None
 
     def link(self):
