@@ -25,7 +25,7 @@ MAX_TAGS = 5
 
 DATE_MESSAGE = _("Enter a date as YYYY-MM-DD, for example 2022-01-05.")
 NO_SUCH_DAY = _("There is no day %(value)s in the calendar. Enter a date as YYYY-MM-DD, for example 2022-01-05.")
-_DAY_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAY_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: "２０２２" is no date here
 
 # How the filter form and its chip name each relation to the chosen statement: by the accounts it keeps. The
 # model's labels are verbs for a sentence ("T-0003 contradicts S-0004"), which read oddly alone in a list.

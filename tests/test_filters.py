@@ -56,7 +56,7 @@ def test_dates_match_accounts_whose_days_overlap(client, dated, params, expected
     assert titles(response) == expected
 
 
-MALFORMED_DATES = ["05/01/2022", "yesterday", "20220105", "2022-01-05x", "99999-01-01"]
+MALFORMED_DATES = ["05/01/2022", "yesterday", "20220105", "2022-01-05x", "99999-01-01", "２０２２-０１-０５"]
 # In the form asked for, but no day of the calendar: the reader is told that, not asked for the form they used.
 NO_SUCH_DAYS = ["2022-02-30", "2022-13-01", "2021-02-29", "0000-01-01"]
 
