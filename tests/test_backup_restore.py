@@ -205,6 +205,47 @@ def test_restore_refuses_a_dump_cut_short_and_writes_nothing(tmp_path, archive):
     assert Tag.objects.filter(slug="first-hand").exists()  # the fresh database is as it was
 
 
+def _damaged(lines, what):
+    """The dump's lines with one damage done to its first testimony row (or its header)."""
+    header, rows = json.loads(lines[0]), [json.loads(line) for line in lines[1:]]
+    first = next(row for row in rows if row.get("model") == "testimony.testimony")
+    if what == "header without its time":
+        del header["created"]
+    elif what == "a date that is not one":
+        first["fields"]["date_start"] = "2022-02-30"
+    elif what == "an unknown model":
+        first["model"] = "testimony.rumour"
+    elif what == "a row that is a list":
+        rows[rows.index(first)] = [1, 2]
+    elif what == "a number past any column":
+        first["fields"]["number"] = 10**30
+    return "".join(json.dumps(line) + "\n" for line in [header, *rows])
+
+
+@pytest.mark.parametrize(
+    "what",
+    [
+        "header without its time",
+        "a date that is not one",
+        "an unknown model",
+        "a row that is a list",
+        "a number past any column",
+    ],
+)
+def test_a_damaged_dump_is_refused_with_a_message_and_restores_nothing(tmp_path, archive, what):
+    path = dump(tmp_path / "archive.jsonl")
+    path.write_text(_damaged(path.read_text().splitlines(), what))
+    empty_the_database()
+
+    if what == "header without its time":  # the time is only said: the rows are whole
+        restore(path)
+        assert Testimony.objects.exists()
+        return
+    with pytest.raises(CommandError, match=r"^The dump could not be loaded \(.*\)\. Nothing was restored\.$"):
+        restore(path)
+    assert not Testimony.objects.exists() and not User.objects.exists()
+
+
 def test_restore_refuses_a_file_that_is_not_a_dump(tmp_path, db):
     path = tmp_path / "notes.jsonl"
     path.write_text('{"hello": "world"}\n')

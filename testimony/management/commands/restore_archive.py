@@ -13,6 +13,7 @@ from pathlib import Path
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.management import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
@@ -27,6 +28,25 @@ from . import _backup
 
 class RestoreError(Exception):
     pass
+
+
+# What a damaged or hand-edited dump raises while it is read and written, all inside the one transaction: a wrong
+# value (ValueError, ValidationError, OverflowError), a missing key or unknown model (LookupError), a row of the
+# wrong shape (TypeError, AttributeError), a permission or row that is not there (ObjectDoesNotExist), a line nested
+# past the JSON reader's recursion (RecursionError), the database's refusal or a cut-off file.
+UNREADABLE = (
+    DatabaseError,
+    ValueError,
+    LookupError,
+    TypeError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+    ValidationError,
+    ObjectDoesNotExist,
+    EOFError,
+    OSError,
+)
 
 
 class Command(BaseCommand):
@@ -47,10 +67,13 @@ class Command(BaseCommand):
                 header, counts = self._restore(path)
         except RestoreError as exc:
             raise CommandError(f"{exc} Nothing was restored.") from None
-        except (DatabaseError, ValueError, KeyError, TypeError, EOFError, OSError) as exc:
-            raise CommandError(f"The dump could not be loaded ({exc}). Nothing was restored.") from None
+        except UNREADABLE as exc:
+            raise CommandError(
+                f"The dump could not be loaded ({type(exc).__name__}: {exc}). Nothing was restored."
+            ) from None
         total = sum(counts.values())
-        self.stdout.write(self.style.SUCCESS(f"Restored {total} rows from {path} (dumped {header['created']})."))
+        dumped = header.get("created") or "at a time it does not say"
+        self.stdout.write(self.style.SUCCESS(f"Restored {total} rows from {path} (dumped {dumped})."))
         if not header.get("confidential"):
             self.stdout.write("This dump holds no confidential witness identities: re-enter them if you need them.")
         self.stdout.write("Users were restored without passwords: each sets one with `manage.py changepassword`.")
