@@ -72,6 +72,15 @@ def test_previous_and_next_days_with_entries(client, january, day, previous, fol
     assert (next_link.group(1) if next_link else None) == following
 
 
+def test_a_day_of_statements_only_shows_them(client, db):
+    factories.make_statement("Order has been restored.", made_on=D(2022, 1, 9))
+    response = client.get(day_url("2022-01-09"))
+    assert response.status_code == 200
+    assert "Order has been restored." in response.text
+    assert "No published testimony is about this day." in response.text
+    assert "1 official statement made this day" in response.text
+
+
 def test_neighbours_ignore_drafts(client, db):
     factories.make_testimony("Published", date_start=D(2022, 1, 5))
     factories.make_testimony("Draft", date_start=D(2022, 1, 6), status=Status.DRAFT)
