@@ -441,15 +441,9 @@ class _Fields:
         if max_length is not None and len(value) > max_length:
             self.error(_("“%(field)s” is longer than %(max)s characters.") % {"field": key, "max": max_length})
             return ""
-        found = plaintext.first_control_character(value)
-        if found is not None:
-            self.error(
-                _(
-                    "“%(field)s” holds an invisible control character (%(code)s) at character %(position)s, which "
-                    "the archive cannot show or publish. Remove it from the file."
-                )
-                % {"field": key, "code": found[0], "position": found[1]}
-            )
+        problem = plaintext.control_character_problem(value)
+        if problem is not None:
+            self.error(_("“%(field)s”: %(problem)s") % {"field": key, "problem": problem})
             return ""
         return value
 

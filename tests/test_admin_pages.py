@@ -190,11 +190,30 @@ def test_an_invisible_control_character_is_refused_with_where_it_is(editor_clien
     data = form_data(editor_client.get(url))
     data.update(title="Shots\x0bnear the square", change_summary="Title.")  # Word's Shift+Enter
     assert (
-        "This text holds an invisible control character (U+000B) at character 6, which the archive cannot show or "
-        "publish. Delete it and retype what was there (Word writes one for Shift+Enter)."
+        "It holds an invisible control character (U+000B) at character 6, which the archive cannot show or "
+        "publish. Word writes one for Shift+Enter: delete it and retype the line break."
     ) in errors_of(editor_client.post(url, data))
     published.refresh_from_db()
     assert "\x0b" not in published.title
+
+
+def test_a_tag_named_on_its_group_page_refuses_a_control_character_too(editor_client):
+    group = factories.make_tag_group("Evidence")
+    url = admin_url(TagGroup, "change", group.pk)
+    data = form_data(editor_client.get(url))
+    data.update(
+        {
+            "tags-TOTAL_FORMS": "1",
+            "tags-0-name": "autopsy\x0creport",
+            "tags-0-slug": "autopsy-report",
+            "tags-0-definition": "A forensic document.",
+            "tags-0-position": "1",
+        }
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "It holds an invisible control character (U+000C) at character 8" in response.content.decode()
+    assert not Tag.objects.filter(slug="autopsy-report").exists()
 
 
 def test_derived_fields_are_not_editable(editor_client, published):

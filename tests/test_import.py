@@ -605,20 +605,20 @@ JSON_ERRORS = [
     (
         "a vertical tab, as Word writes for Shift+Enter",
         {"title": "Shots\u000bnear the square"},
-        "“title” holds an invisible control character (U+000B) at character 6, which the archive cannot show or "
-        "publish. Remove it from the file.",
+        "“title”: It holds an invisible control character (U+000B) at character 6, which the archive cannot show or "
+        "publish. Word writes one for Shift+Enter: delete it and retype the line break.",
     ),
     (
         "a NUL, which PostgreSQL would refuse only when the row is written",
         {"body": "I heard\u0000 shots."},
-        "“body” holds an invisible control character (U+0000) at character 8, which the archive cannot show or "
-        "publish. Remove it from the file.",
+        "“body”: It holds an invisible control character (U+0000) at character 8, which the archive cannot show or "
+        "publish.",
     ),
     (
         "a control character in the witness's descriptor",
         {"witness": {"descriptor": "taxi\u001bdriver", "role": "driver"}},
-        "“descriptor” holds an invisible control character (U+001B) at character 5, which the archive cannot show "
-        "or publish. Remove it from the file.",
+        "“descriptor”: It holds an invisible control character (U+001B) at character 5, which the archive cannot "
+        "show or publish.",
     ),
     (
         "published after the year 9999 in UTC",
@@ -690,7 +690,7 @@ def test_a_dry_run_finds_what_the_database_would_refuse_on_writing(tmp_path):
     path = write_json(tmp_path / "batch.json", [json_testimony(title="Shots\u0000")], VOCABULARY)
     report = importing.import_file(path, dry_run=True)
     assert not report.ok
-    assert "“title” holds an invisible control character (U+0000)" in messages(report)[0]
+    assert "“title”: It holds an invisible control character (U+0000)" in messages(report)[0]
 
 
 VOCABULARY_ERRORS = [

@@ -27,7 +27,15 @@ def whole_number_or_404(value):
     return number
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class PlainText:
+    """For a ModelAdmin or an inline: every text field refuses the control characters no reader can see or the feeds
+    carry (:func:`plain_text`)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return plain_text(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+
+class HistoryAdmin(PlainText, SimpleHistoryAdmin):
     """django-simple-history's history list (who, when, which fields from what to what) and restore form, plus a
     page comparing any two records. Sets ``created_by``/``updated_by`` from the request's user."""
 
@@ -36,9 +44,6 @@ class HistoryAdmin(SimpleHistoryAdmin):
     history_list_per_page = 50
     # Source links typed without a scheme are taken as https:// (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        return plain_text(super().formfield_for_dbfield(db_field, request, **kwargs))
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from testimony import workflow
 from testimony.models import Actor, CrossReference, Statement, Status
 
-from .base import HistoryAdmin, VersionedAdmin, VersionedForm, https_formfield, plain_text
+from .base import HistoryAdmin, PlainText, VersionedAdmin, VersionedForm, https_formfield
 
 
 @admin.register(Actor)
@@ -46,7 +46,7 @@ class StatementForm(VersionedForm):
         return cleaned
 
 
-class StatementReferenceInline(admin.TabularInline):
+class StatementReferenceInline(PlainText, admin.TabularInline):
     """Testimonies linked to this statement."""
 
     model = CrossReference
@@ -59,9 +59,6 @@ class StatementReferenceInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("testimony")
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        return plain_text(super().formfield_for_dbfield(db_field, request, **kwargs))
 
 
 @admin.register(Statement)

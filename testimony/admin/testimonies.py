@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from testimony import locking, plaintext, public, workflow
 from testimony.models import CrossReference, Place, Revision, Status, Tag, Testimony, WorkflowEvent
 
-from .base import VersionedAdmin, VersionedForm, _done, https_formfield, plain_text, restore_reason
+from .base import PlainText, VersionedAdmin, VersionedForm, _done, https_formfield, restore_reason
 
 # Form fields whose change, on a public testimony, is a change readers see and must be summarised.
 PUBLIC_FORM_FIELDS = set(public.PUBLIC_FIELDS[Testimony]) - {"identifier", "status", "published_at"}
@@ -28,6 +28,7 @@ class TestimonyForm(VersionedForm):
     workflow_comment = forms.CharField(
         label=gettext_lazy("Workflow comment"),
         required=False,
+        validators=[plaintext.reject_control_characters],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy(
             "Internal. Recorded in the workflow history when you change the status; required when you send a "
@@ -87,7 +88,7 @@ class TestimonyForm(VersionedForm):
         return cleaned
 
 
-class StatementReferenceInline(admin.TabularInline):
+class StatementReferenceInline(PlainText, admin.TabularInline):
     """Links from this testimony to official statements it corroborates or contradicts."""
 
     model = CrossReference
@@ -102,7 +103,7 @@ class StatementReferenceInline(admin.TabularInline):
         return super().get_queryset(request).filter(statement__isnull=False).select_related("statement")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = plain_text(super().formfield_for_dbfield(db_field, request, **kwargs))
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "note":
             field.widget = forms.Textarea(attrs={"rows": 2, "cols": 50})
         return field
@@ -233,6 +234,7 @@ class RetractForm(ActionForm):
     comment = forms.CharField(
         label=gettext_lazy("Workflow comment"),
         required=False,
+        validators=[plaintext.reject_control_characters],
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         help_text=gettext_lazy("Internal."),
     )

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy
 
 from testimony.models import Counter, Source, Tag, TagGroup
 
-from .base import HistoryAdmin, ReadOnlyAdmin
+from .base import HistoryAdmin, PlainText, ReadOnlyAdmin
 
 
-class TagInline(admin.TabularInline):
+class TagInline(PlainText, admin.TabularInline):
     model = Tag
     fields = ("name", "slug", "definition", "position")
     prepopulated_fields = {"slug": ("name",)}

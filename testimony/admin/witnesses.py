@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from testimony.models import Witness, WitnessIdentity
 
-from .base import HistoryAdmin
+from .base import HistoryAdmin, PlainText
 
 VIEW_IDENTITY = "testimony.view_witnessidentity"
 
@@ -20,7 +20,7 @@ def may_see_identities(request):
     return request.user.has_perm(VIEW_IDENTITY)
 
 
-class WitnessIdentityInline(admin.StackedInline):
+class WitnessIdentityInline(PlainText, admin.StackedInline):
     model = WitnessIdentity
     fields = ("real_name", "contact", "consent", "anonymity", "private_notes")
     extra = 0
