@@ -38,7 +38,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import plaintext, search, summary
 from .interchange import CSV_COLUMNS, FORMAT_NAME, FORMAT_VERSION, csv_unescape  # defined once, beside the writer
@@ -179,6 +179,14 @@ class Record:
     data: Any
 
 
+# A \u escape naming the first half of a character with no second half after it (an even run of backslashes before
+# it, so the escape is one): ijson's C parser writes "?" for it without a word. A lone second half it refuses itself.
+_LONE_HIGH_SURROGATE = re.compile(rb"(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})")
+HALF_A_CHARACTER = gettext_lazy(
+    "The file is not valid JSON: a \\u escape names half a character (a lone surrogate). Fix the text."
+)
+
+
 class _LineReader:
     """A binary file read one line at a time: counts lines, checks UTF-8, drops a byte-order mark.
 
@@ -205,6 +213,9 @@ class _LineReader:
         if chunk.endswith(b"\n"):
             self._next_line += 1
         self._decode(chunk)
+        lone = _LONE_HIGH_SURROGATE.search(chunk)
+        if lone is not None and (chunk.endswith(b"\n") or lone.end() < len(chunk) - 6):  # its pair may be next
+            raise FileProblem(self.line, HALF_A_CHARACTER)
         return chunk
 
     def _decode(self, chunk: bytes, final: bool = False) -> str:
@@ -319,7 +330,7 @@ def _json_records(fileobj) -> Iterator[Record]:
     except UnicodeDecodeError:  # a \u escape naming half of a character (a lone surrogate such as \udfff)
         raise FileProblem(
             reader.line or 1,
-            _("The file is not valid JSON: a \\u escape names half a character (a lone surrogate). Fix the text."),
+            HALF_A_CHARACTER,
         ) from None
 
 

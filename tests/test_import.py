@@ -582,6 +582,12 @@ FILE_ERRORS = [
         ["Line 2: The file nests lists and objects more than 16 deep: it is not a testimony-archive file."],
     ),
     (
+        "the first half of a character alone, which the parser would write as “?”",
+        "batch.json",
+        b'{"format": "testimony-archive", "version": 1,\n "testimonies": [\n{"title": "x\\ud800y"}\n]}\n',
+        ["Line 3: The file is not valid JSON: a \\u escape names half a character (a lone surrogate). Fix the text."],
+    ),
+    (
         "half a character",
         "batch.json",
         b'{"format": "testimony-archive", "version": 1,\n "testimonies": [\n{"title": "x\\udfffy"}\n]}\n',
@@ -683,6 +689,15 @@ def test_each_json_row_error_is_reported_with_its_line(tmp_path, change, message
     line = line_of(text, '"T-0002"')
     assert messages(report) == [f"Line {line}: {message}"]
     assert nothing_written() and not Place.objects.filter(slug="kz").exists()
+
+
+def test_a_whole_character_escaped_in_two_halves_and_a_backslash_before_u_are_text(tmp_path):
+    document = {"format": "testimony-archive", "version": 1, "testimonies": [json_testimony(title="Flag 😀 \\ud800")]}
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps(document, ensure_ascii=True))  # "\ud83d\ude00" and "\\ud800" in the file
+    report = importing.import_file(path)
+    assert report.ok, messages(report)
+    assert Testimony.objects.get().title == "Flag 😀 \\ud800"
 
 
 def test_a_dry_run_finds_what_the_database_would_refuse_on_writing(tmp_path):
