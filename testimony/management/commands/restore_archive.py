@@ -72,8 +72,8 @@ class Command(BaseCommand):
                 f"The dump could not be loaded ({type(exc).__name__}: {exc}). Nothing was restored."
             ) from None
         total = sum(counts.values())
-        dumped = header.get("created") or "at a time it does not say"
-        self.stdout.write(self.style.SUCCESS(f"Restored {total} rows from {path} (dumped {dumped})."))
+        dumped = f"dumped {header['created']}" if header.get("created") else "the dump does not say when it was made"
+        self.stdout.write(self.style.SUCCESS(f"Restored {total} rows from {path} ({dumped})."))
         if not header.get("confidential"):
             self.stdout.write("This dump holds no confidential witness identities: re-enter them if you need them.")
         self.stdout.write("Users were restored without passwords: each sets one with `manage.py changepassword`.")
