@@ -142,9 +142,13 @@ class Highlighter:
             out = f"{out} {self.ellipsis}"
         return out
 
+    def stems_in(self, text: str) -> set:
+        """The stems of the searched words ``text`` holds."""
+        return {word_stem for _, _, word_stem in self.marked(_without_sentinels(text))} if text else set()
+
     def holds(self, text: str) -> bool:
         """Whether ``text`` holds a word that stems like a searched one."""
-        return bool(text) and bool(self.marked(_without_sentinels(text)))
+        return bool(self.stems_in(text))
 
     def mark(self, text: str) -> str:
         """All of a short ``text`` (a title, a place's name) as it is stored, every word that stems like a searched

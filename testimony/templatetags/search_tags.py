@@ -5,6 +5,7 @@ import re
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from testimony.search import HIGHLIGHT_START, HIGHLIGHT_STOP
 
@@ -53,20 +54,21 @@ def marked_place(context, testimony):
         return marked(context, testimony.place.name)
     trail = [own, *reversed(vocabulary.ancestors(own))]
     shown = [place for place in trail if place is own or marker.holds(place.name)]
-    found = {word_stem for place in shown for _, _, word_stem in marker.marked(place.name)}
+    found = set().union(*(marker.stems_in(place.name) for place in shown))
     named = []
     for place in trail:
         # Another name only for a word the names shown do not already hold (Алматы, not a second "Almaty").
-        others = [name.strip() for name in place.other_names.split(",") if _stems(marker, name) - found]
-        found |= {word_stem for name in others for word_stem in _stems(marker, name)}
+        others = [name.strip() for name in place.other_names.split(",") if marker.stems_in(name) - found]
+        found = found.union(*(marker.stems_in(name) for name in others))
         if place in shown or others:
             text = marker.mark(place.name)
-            named.append(f"{text} ({', '.join(marker.mark(name) for name in others)})" if others else text)
-    return highlight(", ".join(named))
-
-
-def _stems(marker, text) -> set:
-    return {word_stem for _, _, word_stem in marker.marked(text)}
+            if others:
+                text = _("%(name)s (%(other_names)s)") % {
+                    "name": text,
+                    "other_names": _(", ").join(marker.mark(name) for name in others),
+                }
+            named.append(text)
+    return highlight(_(", ").join(named))
 
 
 @register.simple_tag(takes_context=True)
