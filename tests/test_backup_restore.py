@@ -3,6 +3,7 @@
 import importlib
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -270,6 +271,16 @@ def test_missing_files_have_clear_messages(tmp_path, db):
         restore(tmp_path / "nowhere.jsonl")
     with pytest.raises(CommandError, match="No such directory: .*missing"):
         dump(tmp_path / "missing" / "archive.jsonl")
+
+
+def test_a_dump_never_replaces_a_folder_and_says_why_it_could_not_write(tmp_path, db):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    with pytest.raises(CommandError, match=r"backups is not a file: give the name of the file to write the dump to\."):
+        dump(folder)
+    assert folder.is_dir() and list(tmp_path.iterdir()) == [folder]  # no .partial left beside it
+    with pytest.raises(CommandError, match=r"^The dump could not be written to /proc/archive\.jsonl \(.+\)\.$"):
+        dump(Path("/proc/archive.jsonl"))  # a folder no one may create files in
 
 
 def test_published_status_and_dates_survive(tmp_path, archive):

@@ -34,6 +34,8 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.parent.is_dir():
             raise CommandError(f"No such directory: {path.parent}")
+        if path.exists() and not path.is_file():  # a folder, a device: never replaced by a dump
+            raise CommandError(f"{path} is not a file: give the name of the file to write the dump to.")
         partial = path.with_name(path.name + ".partial")
         models = _backup.archive_models(include_confidential)
         outermost = not connection.in_atomic_block
@@ -43,10 +45,17 @@ class Command(BaseCommand):
                     self._snapshot()
                 quiet = no_progress or options["verbosity"] == 0
                 counts = self._write(partial, path.suffix == ".gz", models, include_confidential, quiet)
+        except OSError as exc:  # the folder cannot be written, the disk is full
+            partial.unlink(missing_ok=True)
+            raise CommandError(f"The dump could not be written to {path} ({exc.strerror or exc}).") from None
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
-        os.replace(partial, path)
+        try:
+            os.replace(partial, path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise CommandError(f"The dump could not be written to {path} ({exc.strerror or exc}).") from None
         total = sum(counts.values())
         note = "with" if include_confidential else "without"
         self.stdout.write(
